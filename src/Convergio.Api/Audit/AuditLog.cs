@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Convergio.Api.Auth;
+using Convergio.Api.Data;
+
+namespace Convergio.Api.Audit;
+
+/// <summary>
+/// Adds audit events to the current unit of work: they are saved by the caller's
+/// <c>SaveChangesAsync</c>, in the same transaction as the change they record.
+/// Request context (actor, ip, user agent, request id) is filled in from the current request.
+/// </summary>
+public sealed class AuditLog(ConvergioDb db, IHttpContextAccessor httpContextAccessor, TimeProvider time)
+{
+    private const int MaxUserAgentLength = 512;
+
+    public AuditEvent Record(
+        string action,
+        string outcome = AuditOutcomes.Success,
+        Guid? actorUserId = null,
+        Guid? orgId = null,
+        string? targetType = null,
+        string? targetId = null,
+        object? data = null)
+    {
+        var http = httpContextAccessor.HttpContext;
+        var userAgent = http?.Request.Headers.UserAgent.ToString();
+        var auditEvent = new AuditEvent
+        {
+            OccurredAt = time.GetUtcNow().UtcDateTime,
+            ActorUserId = actorUserId ?? http?.User.FindUserId(),
+            OrgId = orgId,
+            Action = action,
+            TargetType = targetType,
+            TargetId = targetId,
+            Outcome = outcome,
+            Ip = http?.Connection.RemoteIpAddress?.ToString(),
+            UserAgent = string.IsNullOrEmpty(userAgent) ? null : userAgent[..Math.Min(userAgent.Length, MaxUserAgentLength)],
+            RequestId = http?.TraceIdentifier,
+            Data = data is null ? null : JsonSerializer.Serialize(data, JsonSerializerOptions.Web),
+        };
+        db.AuditEvents.Add(auditEvent);
+        return auditEvent;
+    }
+}
+
+public static class AuditExtensions
+{
+    public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<AuditLog>();
+        return builder;
+    }
+}

@@ -1,0 +1,23 @@
+using System.Security.Claims;
+
+namespace Convergio.Api.Auth;
+
+/// <summary>The claims a session principal carries.</summary>
+public static class ConvergioClaims
+{
+    /// <summary>The user's id (a GUID).</summary>
+    public const string UserId = ClaimTypes.NameIdentifier;
+
+    /// <summary>The id of the session row (a GUID), never the token.</summary>
+    public const string SessionId = "sid";
+
+    public static Guid? FindUserId(this ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(UserId), out var id) ? id : null;
+
+    /// <summary>For endpoints behind authorization, where a user is guaranteed.</summary>
+    public static Guid GetUserId(this ClaimsPrincipal principal) =>
+        principal.FindUserId() ?? throw new InvalidOperationException("No signed-in user on this request.");
+
+    public static Guid? FindSessionId(this ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(SessionId), out var id) ? id : null;
+}

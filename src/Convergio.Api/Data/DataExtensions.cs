@@ -1,0 +1,91 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using StackExchange.Redis;
+using System.Data.Common;
+
+namespace Convergio.Api.Data;
+
+public static class DataExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ConvergioDb"/> on PostgreSQL when <c>ConnectionStrings:Postgres</c>
+    /// is set, else on the embedded SQLite file; and the shared Redis connection when
+    /// <c>ConnectionStrings:Redis</c> is set.
+    /// </summary>
+    public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        builder.Services.AddConvergioDb(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddHostedService<DatabaseStartup>();
+        builder.Services.AddRedis(builder.Configuration);
+        return builder;
+    }
+
+    public static IServiceCollection AddConvergioDb(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var postgres = configuration.GetConnectionString(ConnectionStringNames.Postgres);
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            services.AddDbContext<ConvergioDb, PostgresConvergioDb>(o => o.UseNpgsql(postgres));
+            return services;
+        }
+
+        var path = SqliteFilePath(configuration, contentRoot);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Cache = SqliteCacheMode.Shared,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        services.AddDbContext<ConvergioDb, SqliteConvergioDb>(o => o
+            .UseSqlite(connectionString)
+            .AddInterceptors(SqlitePragmas.Instance));
+        return services;
+    }
+
+    public static string SqliteFilePath(IConfiguration configuration, string contentRoot)
+    {
+        var configured = configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.SqlitePath)}"];
+        var path = string.IsNullOrWhiteSpace(configured) ? new DatabaseOptions().SqlitePath : configured;
+        return Path.GetFullPath(path, contentRoot);
+    }
+
+    private static IServiceCollection AddRedis(this IServiceCollection services, IConfiguration configuration)
+    {
+        var redis = configuration.GetConnectionString(ConnectionStringNames.Redis);
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            return services;
+        }
+
+        var options = ConfigurationOptions.Parse(redis);
+        // Never block start-up or requests on Redis: callers fall back when it is down.
+        options.AbortOnConnectFail = false;
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        return services;
+    }
+
+    /// <summary>WAL lets readers and one writer work at once; foreign keys are off by default in SQLite.</summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public static readonly SqlitePragmas Instance = new();
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+            command.ExecuteNonQuery();
+        }
+    }
+}

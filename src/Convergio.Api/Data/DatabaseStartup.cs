@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Convergio.Api.Data;
+
+/// <summary>
+/// Before the server listens: applies migrations in Development (and tests); in Production
+/// refuses to start on a schema that is behind, because migrating is an explicit
+/// operator step (<c>convergio migrate</c>).
+/// </summary>
+internal sealed class DatabaseStartup(IServiceScopeFactory scopes, IHostEnvironment environment, ILogger<DatabaseStartup> logger)
+    : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
+        if (!environment.IsProduction())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            return;
+        }
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            logger.LogCritical("Database schema is behind by {Count} migration(s); run `convergio migrate` first", pending.Count);
+            throw new SchemaBehindException(pending);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+public sealed class SchemaBehindException(IReadOnlyList<string> pending) : Exception(
+    $"The database schema is behind: {pending.Count} pending migration(s) ({string.Join(", ", pending)}). Run `convergio migrate` before starting the server.")
+{
+    public IReadOnlyList<string> Pending { get; } = pending;
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Convergio.Api.Edge;
+
+/// <summary>
+/// Every error is <c>application/problem+json</c> with status, title, detail and traceId:
+/// framework rejections of bad input keep their 4xx status, unknown routes are 404,
+/// and an unhandled exception is a generic 500 without internals outside Development.
+/// </summary>
+public static class ProblemDetailsSetup
+{
+    public static WebApplicationBuilder AddProblemDetailsEverywhere(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var http = context.HttpContext;
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Title;
+        });
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return builder;
+    }
+
+    /// <summary>The exception handler and status-code pages, so even an empty 404/405/415 gets a body.</summary>
+    public static IApplicationBuilder UseProblemDetailsEverywhere(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>Malformed JSON, wrong content type, oversize bodies: the client's fault, said plainly.</summary>
+    private sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            if (exception is not BadHttpRequestException bad)
+            {
+                return false;
+            }
+
+            httpContext.Response.StatusCode = bad.StatusCode;
+            var detail = bad.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => "The request body is larger than this endpoint accepts.",
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+                _ when bad.InnerException is System.Text.Json.JsonException => "The request body is not valid JSON for this endpoint.",
+                _ => "The request could not be read.",
+            };
+            return await problems.TryWriteAsync(new()
+            {
+                HttpContext = httpContext,
+                Exception = exception,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = bad.StatusCode,
+                    Title = ReasonPhrases(bad.StatusCode),
+                    Detail = detail,
+                },
+            });
+        }
+
+        private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+    }
+
+    private sealed class UnhandledExceptionHandler(IProblemDetailsService problems, IHostEnvironment environment, ILogger<UnhandledExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            logger.LogError(exception, "Unhandled exception");
+            httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return await problems.TryWriteAsync(new()
+            {
+                HttpContext = httpContext,
+                // Without the exception the writer adds no stack trace, whatever the environment.
+                Exception = environment.IsDevelopment() ? exception : null,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status500InternalServerError,
+                    Title = "An unexpected error occurred.",
+                    Detail = "The error has been logged; quote the traceId when reporting it.",
+                },
+            });
+        }
+    }
+}

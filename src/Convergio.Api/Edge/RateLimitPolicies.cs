@@ -1,0 +1,14 @@
+namespace Convergio.Api.Edge;
+
+/// <summary>Names of the rate-limit policies endpoints opt into.</summary>
+public static class RateLimitPolicies
+{
+    /// <summary>Sign-in, registration and password recovery: per client IP plus per account.</summary>
+    public const string Auth = "auth";
+
+    /// <summary>Everything else: per user when signed in, else per client IP.</summary>
+    public const string General = "general";
+
+    /// <summary>Admin and sensitive actions: per user.</summary>
+    public const string Admin = "admin";
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Convergio.Api.Auth;
+using Convergio.Api.Data;
+using Convergio.Api.Edge;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+
+namespace Convergio.Api.Observability;
+
+public static class Health
+{
+    private const string ReadyTag = "ready";
+
+    public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
+    {
+        var checks = builder.Services.AddHealthChecks()
+            .AddDbContextCheck<ConvergioDb>("database", tags: [ReadyTag]);
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ConnectionStringNames.Redis)))
+        {
+            checks.AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
+        }
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/health").AllowPublic().RequireRateLimiting(RateLimitPolicies.General);
+        group.MapHealthChecks("/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReport });
+        group.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteReport });
+        return app;
+    }
+
+    // Names the failing check, never its exception: readiness is public.
+    private static Task WriteReport(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+        }));
+    }
+
+    private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await redis.GetDatabase().PingAsync();
+                return HealthCheckResult.Healthy();
+            }
+            catch (RedisException)
+            {
+                return HealthCheckResult.Unhealthy("Redis is unreachable.");
+            }
+        }
+    }
+}

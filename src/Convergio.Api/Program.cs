@@ -1,0 +1,48 @@
+using Convergio.Api.Audit;
+using Convergio.Api.Data;
+using Convergio.Api.Edge;
+using Convergio.Api.Observability;
+using Convergio.Api.Secrets;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddSingleton(TimeProvider.System);
+
+builder.AddSecrets();
+builder.AddStructuredLogging();
+builder.AddProblemDetailsEverywhere();
+builder.AddRequestBodyLimit();
+builder.AddTrustedProxies();
+builder.AddData();
+builder.AddAudit();
+builder.AddRateLimits();
+builder.AddHealth();
+builder.AddApiDocs();
+builder.Services.AddAuthorization();
+
+var app = builder.Build();
+
+// The order is the contract in DESIGN.md: each protection sees what the previous one allowed.
+app.UseForwardedHeaders();
+app.UseRequestId();
+app.UseProblemDetailsEverywhere();
+app.UseRouting();
+app.UseRequestBodyLimit();
+app.UseRateLimiter();
+app.UseAuthorization();
+
+app.MapHealth();
+app.MapApiDocs();
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (e is ProductionGuardException or SchemaBehindException)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 1;
+}
+
+public partial class Program;

@@ -1,0 +1,55 @@
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+
+namespace Convergio.Api.Secrets;
+
+public static class SecretsExtensions
+{
+    /// <summary>
+    /// Adds the managed secret sources after appsettings and the environment (later wins):
+    /// the key-per-file directory of a container secret volume, then Azure Key Vault.
+    /// In Development, missing keys are generated once and kept under <c>data/</c>.
+    /// </summary>
+    public static WebApplicationBuilder AddSecrets(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddManagedSecrets(builder.Environment);
+        builder.Services.AddSingleton<SigningKeyRing>();
+        builder.Services.AddHostedService<ProductionGuardStartup>();
+        return builder;
+    }
+
+    /// <summary>Shared by the server and the CLI so both see the same configuration.</summary>
+    public static IConfigurationManager AddManagedSecrets(this IConfigurationManager configuration, IHostEnvironment environment)
+    {
+        var directory = configuration[SecretKeys.SecretsDirectory];
+        if (!string.IsNullOrWhiteSpace(directory))
+        {
+            configuration.AddKeyPerFile(directory, optional: false, reloadOnChange: true);
+        }
+
+        var vault = configuration[SecretKeys.KeyVaultUri];
+        if (!string.IsNullOrWhiteSpace(vault))
+        {
+            // Managed identity in Azure; developer credentials locally. See docs/secrets.md.
+            var client = new SecretClient(new Uri(vault), new DefaultAzureCredential());
+            configuration.Add(new SecretStoreConfigurationSource(new KeyVaultSecretStore(client), TimeSpan.FromMinutes(5)));
+        }
+
+        if (environment.IsDevelopment())
+        {
+            var path = Path.Combine(environment.ContentRootPath, "data", "development-keys.json");
+            DevelopmentKeys.EnsureGenerated(configuration, path);
+        }
+
+        return configuration;
+    }
+}
+
+/// <summary>Configuration keys owned by the secrets feature.</summary>
+public static class SecretKeys
+{
+    public const string SecretsDirectory = "Secrets:Directory";
+    public const string KeyVaultUri = "KeyVault:Uri";
+    public const string SigningKeys = "Security:SigningKeys";
+    public const string EncryptionKeys = "Encryption:Keys";
+}

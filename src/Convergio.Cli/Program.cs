@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Convergio.Cli;
+
+var root = new RootCommand("Operate a Convergio deployment: database, keys, configuration and baseline checks.")
+{
+    MigrateCommand.Create(),
+    ConfigCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace Convergio.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The API in-process, on a database of its own: a fresh SQLite file, or a fresh database
+/// on the PostgreSQL server of <c>ConnectionStrings__Postgres</c>. Keys are generated per
+/// factory. The clock is a <see cref="FakeTimeProvider"/> that tests may move.
+/// </summary>
+public sealed class ConvergioFactory : WebApplicationFactory<Program>
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("convergio-test-").FullName;
+    private readonly Dictionary<string, string?> _settings;
+    private readonly string? _postgresDatabase;
+    private readonly string _environment;
+    private readonly List<Action<IServiceCollection>> _serviceOverrides = [];
+
+    public ConvergioFactory(Db db = Db.Sqlite, IDictionary<string, string?>? settings = null, string environment = "Development")
+    {
+        _environment = environment;
+        _settings = new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Database:SqlitePath"] = Path.Combine(_directory, "convergio.db"),
+            ["Security:SigningKeys:0"] = TestKeys.SigningKey(),
+            ["Encryption:Keys:0"] = TestKeys.FernetKey(),
+            ["Email:PickupDirectory"] = Path.Combine(_directory, "mail"),
+            ["ConnectionStrings:Postgres"] = null,
+            ["ConnectionStrings:Redis"] = null,
+        };
+        if (db == Db.Postgres)
+        {
+            var server = TestServices.RequirePostgres();
+            _postgresDatabase = "convergio_test_" + Guid.NewGuid().ToString("N");
+            _settings["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(server) { Database = _postgresDatabase }.ToString();
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Where outgoing mail lands as .eml files.</summary>
+    public string MailDirectory => _settings["Email:PickupDirectory"]!;
+
+    public string DataDirectory => _directory;
+
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
+    /// <summary>Replace services before the host is built (call before the first request).</summary>
+    public ConvergioFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _serviceOverrides.Add(configure);
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(_environment);
+        // Settings go in as host configuration so they are visible while Program builds its services.
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            foreach (var configure in _serviceOverrides)
+            {
+                configure(services);
+            }
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_postgresDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(TestServices.PostgresConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file for a moment; the temp folder is cleaned by the OS.
+        }
+    }
+}
