@@ -17,6 +17,8 @@ builder.AddData();
 builder.AddAudit();
 builder.AddRateLimits();
 builder.AddHealth();
+builder.Services.AddMetrics();
+builder.Services.AddSingleton<SecurityMetrics>();
 builder.AddApiDocs();
 builder.Services.AddAuthorization();
 
