@@ -1,6 +1,7 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Data;
 using Convergio.Api.Edge;
+using Convergio.Api.Mail;
 using Convergio.Api.Observability;
 using Convergio.Api.Secrets;
 
@@ -15,6 +16,7 @@ builder.AddRequestBodyLimit();
 builder.AddTrustedProxies();
 builder.AddData();
 builder.AddAudit();
+builder.AddMail();
 builder.AddRateLimits();
 builder.AddHealth();
 builder.Services.AddMetrics();

@@ -22,12 +22,18 @@ public static class DataExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Shared with the CLI. Features add EF Core interceptors by registering them as
+    /// <see cref="IInterceptor"/> singletons.
+    /// </summary>
     public static IServiceCollection AddConvergioDb(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         var postgres = configuration.GetConnectionString(ConnectionStringNames.Postgres);
         if (!string.IsNullOrWhiteSpace(postgres))
         {
-            services.AddDbContext<ConvergioDb, PostgresConvergioDb>(o => o.UseNpgsql(postgres));
+            services.AddDbContext<ConvergioDb, PostgresConvergioDb>((sp, o) => o
+                .UseNpgsql(postgres)
+                .AddInterceptors(sp.GetServices<IInterceptor>()));
             return services;
         }
 
@@ -40,9 +46,10 @@ public static class DataExtensions
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        services.AddDbContext<ConvergioDb, SqliteConvergioDb>(o => o
+        services.AddDbContext<ConvergioDb, SqliteConvergioDb>((sp, o) => o
             .UseSqlite(connectionString)
-            .AddInterceptors(SqlitePragmas.Instance));
+            .AddInterceptors(SqlitePragmas.Instance)
+            .AddInterceptors(sp.GetServices<IInterceptor>()));
         return services;
     }
 

@@ -35,6 +35,40 @@ namespace Convergio.Api.Data.Migrations.Postgres
                     table.PrimaryKey("PK_audit_events", x => x.id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "organizations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    slug = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    tier = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_organizations", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_emails",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    to = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    subject = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    text_body = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    next_attempt_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    sent_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    last_error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbox_emails", x => x.id);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_audit_events_actor_user_id_occurred_at",
                 table: "audit_events",
@@ -49,6 +83,17 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "IX_audit_events_org_id_occurred_at",
                 table: "audit_events",
                 columns: new[] { "org_id", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_organizations_slug",
+                table: "organizations",
+                column: "slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_emails_sent_at_next_attempt_at",
+                table: "outbox_emails",
+                columns: new[] { "sent_at", "next_attempt_at" });
         }
 
         /// <inheritdoc />
@@ -56,6 +101,12 @@ namespace Convergio.Api.Data.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "audit_events");
+
+            migrationBuilder.DropTable(
+                name: "organizations");
+
+            migrationBuilder.DropTable(
+                name: "outbox_emails");
         }
     }
 }
