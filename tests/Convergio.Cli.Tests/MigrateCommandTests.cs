@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Convergio.Cli.Tests;
+
+public sealed class MigrateCommandTests
+{
+    [Fact]
+    public async Task Migrate_applies_pending_migrations_then_reports_up_to_date()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("convergio-cli-").FullName, "cli.db");
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Database:SqlitePath"] = path })
+            .Build();
+        var first = new StringWriter();
+        var second = new StringWriter();
+
+        Assert.Equal(0, await MigrateCommand.RunAsync(configuration, first, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await MigrateCommand.RunAsync(configuration, second, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("Applied ", first.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("Database schema is up to date.", second.ToString(), StringComparison.Ordinal);
+    }
+}
