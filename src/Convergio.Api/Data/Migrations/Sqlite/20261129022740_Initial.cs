@@ -1,0 +1,236 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Convergio.Api.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "audit_events",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    occurred_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    actor_user_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    org_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    action = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    target_type = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    target_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    outcome = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    user_agent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    request_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    data = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "organizations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    slug = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    tier = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_organizations", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_emails",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    to = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    subject = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    text_body = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    next_attempt_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    sent_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    last_error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbox_emails", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "throttle_buckets",
+                columns: table => new
+                {
+                    key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    count = table.Column<int>(type: "INTEGER", nullable: false),
+                    window_started_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    blocked_until = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_throttle_buckets", x => x.key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    full_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    password_hash = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    tier = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    is_platform_admin = table.Column<bool>(type: "INTEGER", nullable: false),
+                    disabled_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    email_verified_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_users", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "password_reset_tokens",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    token_hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_password_reset_tokens", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_password_reset_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sessions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    token_hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    last_seen_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    user_agent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sessions", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_sessions_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_events_actor_user_id_occurred_at",
+                table: "audit_events",
+                columns: new[] { "actor_user_id", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_events_occurred_at",
+                table: "audit_events",
+                column: "occurred_at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_events_org_id_occurred_at",
+                table: "audit_events",
+                columns: new[] { "org_id", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_organizations_slug",
+                table: "organizations",
+                column: "slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_emails_sent_at_next_attempt_at",
+                table: "outbox_emails",
+                columns: new[] { "sent_at", "next_attempt_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_password_reset_tokens_token_hash",
+                table: "password_reset_tokens",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_password_reset_tokens_user_id",
+                table: "password_reset_tokens",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_expires_at",
+                table: "sessions",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_token_hash",
+                table: "sessions",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_user_id",
+                table: "sessions",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_email",
+                table: "users",
+                column: "email",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "audit_events");
+
+            migrationBuilder.DropTable(
+                name: "organizations");
+
+            migrationBuilder.DropTable(
+                name: "outbox_emails");
+
+            migrationBuilder.DropTable(
+                name: "password_reset_tokens");
+
+            migrationBuilder.DropTable(
+                name: "sessions");
+
+            migrationBuilder.DropTable(
+                name: "throttle_buckets");
+
+            migrationBuilder.DropTable(
+                name: "users");
+        }
+    }
+}
