@@ -1,5 +1,9 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
+using Convergio.Api.Auth.EmailVerification;
+using Convergio.Api.Auth.Mfa;
+using Convergio.Api.Auth.Passkeys;
+using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Data;
 using Convergio.Api.Edge;
 using Convergio.Api.Mail;
@@ -24,6 +28,10 @@ builder.Services.AddMetrics();
 builder.Services.AddSingleton<SecurityMetrics>();
 builder.AddApiDocs();
 builder.AddAuth();
+builder.AddStepUp();
+builder.AddMfa();
+builder.AddPasskeys();
+builder.AddEmailVerification();
 
 var app = builder.Build();
 
@@ -40,6 +48,10 @@ app.UseAuthorization();
 
 app.MapHealth();
 app.MapAuth();
+app.MapStepUp();
+app.MapMfa();
+app.MapPasskeys();
+app.MapEmailVerification();
 app.MapApiDocs();
 
 try

@@ -38,11 +38,15 @@ public static class TestUsers
         return browser;
     }
 
-    /// <summary>A signed-in platform administrator (the flag is set in the database, as `convergio admin create` does).</summary>
+    /// <summary>
+    /// A signed-in platform administrator (the flag is set in the database, as `convergio admin create` does)
+    /// with TOTP on, so the browser holds the two-factor session platform admin endpoints require.
+    /// </summary>
     public static async Task<TestUser> CreatePlatformAdminAsync(this ConvergioFactory factory)
     {
         var user = await factory.CreateSignedInUserAsync();
         await factory.UpdateUserAsync(user.Id, u => u.IsPlatformAdmin = true);
+        await factory.EnableTotpAsync(user);
         return user;
     }
 

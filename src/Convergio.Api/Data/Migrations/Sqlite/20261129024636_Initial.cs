@@ -103,6 +103,56 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "email_verification_tokens",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    token_hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_email_verification_tokens", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_email_verification_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "passkeys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    credential_id = table.Column<byte[]>(type: "BLOB", maxLength: 1023, nullable: false),
+                    public_key = table.Column<byte[]>(type: "BLOB", maxLength: 2048, nullable: false),
+                    sign_count = table.Column<long>(type: "INTEGER", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    aa_guid = table.Column<Guid>(type: "TEXT", nullable: false),
+                    is_backup_eligible = table.Column<bool>(type: "INTEGER", nullable: false),
+                    is_backed_up = table.Column<bool>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    last_used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_passkeys", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_passkeys_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "password_reset_tokens",
                 columns: table => new
                 {
@@ -125,6 +175,27 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "recovery_codes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    code_hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_recovery_codes", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_recovery_codes_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "sessions",
                 columns: table => new
                 {
@@ -135,13 +206,62 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                     last_seen_at = table.Column<DateTime>(type: "TEXT", nullable: false),
                     expires_at = table.Column<DateTime>(type: "TEXT", nullable: false),
                     ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    user_agent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
+                    user_agent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    method = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    authenticated_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    reauthenticated_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    second_factor_pending = table.Column<bool>(type: "INTEGER", nullable: false),
+                    second_factor_attempts = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_sessions", x => x.id);
                     table.ForeignKey(
                         name: "FK_sessions_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "totp_credentials",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    secret_ciphertext = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    confirmed_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    last_used_time_step = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_totp_credentials", x => x.user_id);
+                    table.ForeignKey(
+                        name: "FK_totp_credentials_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webauthn_challenges",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    challenge = table.Column<byte[]>(type: "BLOB", maxLength: 64, nullable: false),
+                    purpose = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    options_json = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_webauthn_challenges", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_webauthn_challenges_users_user_id",
                         column: x => x.user_id,
                         principalTable: "users",
                         principalColumn: "id",
@@ -164,6 +284,17 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 columns: new[] { "org_id", "occurred_at" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_email_verification_tokens_token_hash",
+                table: "email_verification_tokens",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_email_verification_tokens_user_id",
+                table: "email_verification_tokens",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_organizations_slug",
                 table: "organizations",
                 column: "slug",
@@ -175,6 +306,17 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 columns: new[] { "sent_at", "next_attempt_at" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_passkeys_credential_id",
+                table: "passkeys",
+                column: "credential_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_passkeys_user_id",
+                table: "passkeys",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_password_reset_tokens_token_hash",
                 table: "password_reset_tokens",
                 column: "token_hash",
@@ -184,6 +326,11 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 name: "IX_password_reset_tokens_user_id",
                 table: "password_reset_tokens",
                 column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_recovery_codes_user_id_code_hash",
+                table: "recovery_codes",
+                columns: new[] { "user_id", "code_hash" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_sessions_expires_at",
@@ -206,6 +353,22 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 table: "users",
                 column: "email",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webauthn_challenges_challenge",
+                table: "webauthn_challenges",
+                column: "challenge",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webauthn_challenges_expires_at",
+                table: "webauthn_challenges",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webauthn_challenges_user_id",
+                table: "webauthn_challenges",
+                column: "user_id");
         }
 
         /// <inheritdoc />
@@ -215,19 +378,34 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 name: "audit_events");
 
             migrationBuilder.DropTable(
+                name: "email_verification_tokens");
+
+            migrationBuilder.DropTable(
                 name: "organizations");
 
             migrationBuilder.DropTable(
                 name: "outbox_emails");
 
             migrationBuilder.DropTable(
+                name: "passkeys");
+
+            migrationBuilder.DropTable(
                 name: "password_reset_tokens");
+
+            migrationBuilder.DropTable(
+                name: "recovery_codes");
 
             migrationBuilder.DropTable(
                 name: "sessions");
 
             migrationBuilder.DropTable(
                 name: "throttle_buckets");
+
+            migrationBuilder.DropTable(
+                name: "totp_credentials");
+
+            migrationBuilder.DropTable(
+                name: "webauthn_challenges");
 
             migrationBuilder.DropTable(
                 name: "users");
