@@ -25,7 +25,9 @@ public sealed class RegistrationTests
         Assert.Equal("new.user@example.test", user.GetProperty("email").GetString());
         Assert.Equal("New User", user.GetProperty("fullName").GetString());
         Assert.Equal("free", user.GetProperty("tier").GetString());
-        Assert.Equal(4, user.EnumerateObject().Count());
+        Assert.False(user.GetProperty("emailVerified").GetBoolean());
+        Assert.False(user.GetProperty("mfaEnabled").GetBoolean());
+        Assert.Equal(6, user.EnumerateObject().Count());
         Assert.NotNull(browser.Cookie("session"));
         Assert.NotNull(browser.Cookie("csrf_token"));
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/auth/me")).StatusCode);

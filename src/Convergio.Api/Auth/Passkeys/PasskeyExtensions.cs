@@ -10,7 +10,8 @@ public static class PasskeyExtensions
     {
         builder.Services.AddOptions<WebAuthnOptions>()
             .BindConfiguration(WebAuthnOptions.Section)
-            .ValidateDataAnnotations()
+            .PostConfigure<IConfiguration, IHostEnvironment>((options, configuration, environment) =>
+                WebAuthnOptions.ApplyDefaultOrigins(options, configuration, environment.IsProduction()))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WebAuthnOptions>, WebAuthnOptionsValidator>();
         builder.Services.AddSingleton<IFido2>(services =>

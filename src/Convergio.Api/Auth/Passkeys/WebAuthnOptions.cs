@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Convergio.Api.Edge;
 using Convergio.Api.Secrets;
 using Microsoft.Extensions.Options;
@@ -10,14 +9,33 @@ public sealed class WebAuthnOptions
 {
     public const string Section = "WebAuthn";
 
-    /// <summary>The relying party id: a registrable domain (e.g. <c>convergio.io</c>) every origin is on.</summary>
-    [Required]
-    public string RpId { get; set; } = "";
+    /// <summary>The relying party id: a registrable domain every origin is on.</summary>
+    public string RpId { get; set; } = "convergio.io";
 
     public string RpName { get; set; } = "Convergio";
 
-    /// <summary>Exact origins (<c>https://app.convergio.io</c>) whose ceremonies are accepted.</summary>
+    /// <summary>
+    /// Exact origins (<c>https://app.convergio.io</c>) whose ceremonies are accepted. Unset, the CORS
+    /// allowlist: the frontends allowed to call the API are the ones that run passkey ceremonies
+    /// (in Production never empty; elsewhere, with neither set, no ceremony can succeed).
+    /// </summary>
     public List<string> Origins { get; set; } = [];
+
+    /// <summary>The options as configured, with the CORS allowlist standing in for unset origins.</summary>
+    public static WebAuthnOptions Read(IConfiguration configuration, bool production)
+    {
+        var options = configuration.GetSection(Section).Get<WebAuthnOptions>() ?? new WebAuthnOptions();
+        ApplyDefaultOrigins(options, configuration, production);
+        return options;
+    }
+
+    public static void ApplyDefaultOrigins(WebAuthnOptions options, IConfiguration configuration, bool production)
+    {
+        if (options.Origins.Count == 0)
+        {
+            options.Origins.AddRange(CorsOrigins.Read(configuration, production));
+        }
+    }
 
     /// <summary>Every problem of the settings; https is required when <paramref name="requireHttps"/>.</summary>
     public static IEnumerable<string> Problems(WebAuthnOptions options, bool requireHttps)
@@ -27,10 +45,6 @@ public sealed class WebAuthnOptions
         {
             yield return $"{Section}:RpId '{rpId}' is not a lower-case domain name (no scheme, port or path).";
             yield break;
-        }
-        if (options.Origins.Count == 0)
-        {
-            yield return $"{Section}:Origins is empty; list the frontend origins that may use passkeys.";
         }
         foreach (var origin in options.Origins)
         {
@@ -46,12 +60,20 @@ public sealed class WebAuthnOptions
     }
 }
 
-/// <summary>Checked at start: a wrong relying party would make every passkey unusable, or accept foreign origins.</summary>
+/// <summary>
+/// Checked at start: a wrong relying party would make every passkey unusable, or accept foreign
+/// origins. In Production the production guard checks the same rules (with https), so the
+/// refusal to start lists them together with every other problem.
+/// </summary>
 internal sealed class WebAuthnOptionsValidator(IHostEnvironment environment) : IValidateOptions<WebAuthnOptions>
 {
     public ValidateOptionsResult Validate(string? name, WebAuthnOptions options)
     {
-        var problems = WebAuthnOptions.Problems(options, requireHttps: environment.IsProduction()).ToList();
+        if (environment.IsProduction())
+        {
+            return ValidateOptionsResult.Success;
+        }
+        var problems = WebAuthnOptions.Problems(options, requireHttps: false).ToList();
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
@@ -60,13 +82,6 @@ internal sealed class WebAuthnRule : IProductionRule
 {
     public IEnumerable<GuardFinding> Check(IConfiguration configuration)
     {
-        // Unset, the shipped appsettings.json defaults (convergio.io) apply; anything set must hold in production.
-        var section = configuration.GetSection(WebAuthnOptions.Section);
-        if (!section.Exists())
-        {
-            return [];
-        }
-        var options = section.Get<WebAuthnOptions>() ?? new WebAuthnOptions();
-        return WebAuthnOptions.Problems(options, requireHttps: true).Select(p => new GuardFinding(GuardSeverity.Error, "webauthn", p));
+        return WebAuthnOptions.Problems(WebAuthnOptions.Read(configuration, production: true), requireHttps: true).Select(p => new GuardFinding(GuardSeverity.Error, "webauthn", p));
     }
 }
