@@ -39,7 +39,7 @@ public static class AuthEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<UserResponse>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> RegisterAsync(
+    private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         RegisterRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var email = Emails.Normalize(request.Email);
@@ -73,11 +73,13 @@ public static class AuthEndpoints
             Id = Guid.NewGuid(),
             Email = email,
             FullName = fullName,
-            PasswordHash = await hasher.HashAsync(request.Password),
+            PasswordHash = await hasher.HashAsync(request.Password, cancellationToken),
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Users.Add(user);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await sessions.EndPresentedAsync(http, cancellationToken);
         var session = sessions.Start(http, user);
         audit.Record(AuthAuditActions.Register, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
         try
@@ -86,23 +88,21 @@ public static class AuthEndpoints
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
+            // A concurrent registration won the unique index; nothing of this one is kept.
             return EmailTaken();
         }
+        await transaction.CommitAsync(cancellationToken);
 
         sessions.SetCookies(http, session);
         return TypedResults.Created("/api/v1/auth/me", UserResponse.From(user));
     }
 
-    private static Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails> EmailTaken() => TypedResults.Conflict(new Microsoft.AspNetCore.Mvc.ProblemDetails
-    {
-        Status = StatusCodes.Status409Conflict,
-        Title = "Conflict",
-        Detail = "An account with this email already exists.",
-    });
+    private static ProblemHttpResult EmailTaken() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "An account with this email already exists.");
 
     private static async Task<IResult> LoginAsync(
         LoginRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
-        AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
+        AuditLog audit, SecurityMetrics metrics, TimeProvider time, CancellationToken cancellationToken)
     {
         var email = Emails.Normalize(request.Email);
         var password = request.Password ?? "";
@@ -118,7 +118,7 @@ public static class AuthEndpoints
 
         var user = await db.Users.SingleOrDefaultAsync(u => u.Email == email, cancellationToken);
         // Unknown email: the same Argon2id work as a wrong password, so timing reveals nothing.
-        var verification = await hasher.VerifyAsync(password, user?.PasswordHash ?? hasher.DummyHash);
+        var verification = await hasher.VerifyAsync(password, user?.PasswordHash ?? hasher.DummyHash, cancellationToken);
         if (user is null || user.DisabledAt is not null || verification == PasswordVerification.Failed)
         {
             await throttle.RecordLoginFailureAsync(throttleKey, cancellationToken);
@@ -131,12 +131,17 @@ public static class AuthEndpoints
 
         if (verification == PasswordVerification.SucceededRehashNeeded)
         {
-            user.PasswordHash = await hasher.HashAsync(password);
+            // The stored cost is below today's options: upgrade it while the password is at hand.
+            user.PasswordHash = await hasher.HashAsync(password, cancellationToken);
+            user.UpdatedAt = time.GetUtcNow().UtcDateTime;
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await throttle.ResetAsync(throttleKey, cancellationToken);
+        await sessions.EndPresentedAsync(http, cancellationToken);
         var session = sessions.Start(http, user);
         audit.Record(AuthAuditActions.LoginSucceeded, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         sessions.SetCookies(http, session);
         metrics.LoginAttempt("succeeded");
         return TypedResults.Ok(UserResponse.From(user));
@@ -153,11 +158,14 @@ public static class AuthEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<UserResponse>, UnauthorizedHttpResult>> MeAsync(HttpContext http, ConvergioDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> MeAsync(HttpContext http, ConvergioDb db, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        return user is null ? TypedResults.Unauthorized() : TypedResults.Ok(UserResponse.From(user));
+        // Only when the account was deleted between authentication and this query.
+        return user is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to use this endpoint.")
+            : TypedResults.Ok(UserResponse.From(user));
     }
 
     private static Ok<CsrfResponse> IssueCsrf(HttpContext http, CsrfTokens csrf) =>
@@ -269,27 +277,30 @@ public static class AuthEndpoints
         }
     }
 
-    private static async Task<Ok<List<SessionResponse>>> ListSessionsAsync(HttpContext http, ConvergioDb db, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<List<SessionResponse>>> ListSessionsAsync(
+        HttpContext http, ConvergioDb db, IOptions<AuthOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var current = http.User.FindSessionId();
         var now = time.GetUtcNow().UtcDateTime;
+        var idleCutoff = now - options.Value.IdleTimeout;
+        // Only sessions that would still authenticate; dead ones wait for the purge.
         var list = await db.Sessions.AsNoTracking()
-            .Where(s => s.UserId == userId && s.ExpiresAt > now)
+            .Where(s => s.UserId == userId && s.ExpiresAt > now && s.LastSeenAt > idleCutoff)
             .OrderByDescending(s => s.LastSeenAt)
             .Select(s => new SessionResponse(s.Id, s.CreatedAt, s.LastSeenAt, s.Ip, s.UserAgent, s.Id == current))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<NoContent, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> RevokeSessionAsync(
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeSessionAsync(
         Guid id, HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == id && s.UserId == userId, cancellationToken);
         if (session is null)
         {
-            return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 404, Title = "Not Found", Detail = "No such session." });
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such session.");
         }
         db.Sessions.Remove(session);
         audit.Record(AuthAuditActions.SessionRevoked, targetType: "session", targetId: id.ToString());

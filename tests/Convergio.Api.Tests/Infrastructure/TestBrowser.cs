@@ -1,0 +1,74 @@
+using System.Net;
+using Convergio.Api.Auth;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.TestHost;
+
+namespace Convergio.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One browser against the in-process API: its own cookie jar and its own loopback client address
+/// (so per-IP limits see separate clients). Like the frontend, it copies the readable
+/// <c>csrf_token</c> cookie into <c>X-CSRF-Token</c> on mutating requests unless told not to.
+/// </summary>
+public sealed class TestBrowser : IDisposable
+{
+    public static readonly Uri BaseAddress = new("http://localhost");
+
+    private static int _clients;
+
+    internal TestBrowser(TestServer server)
+    {
+        var n = Interlocked.Increment(ref _clients);
+        RemoteIp = new IPAddress([127, 10, (byte)(n >> 8), (byte)n]);
+        var serverHandler = server.CreateHandler(context => context.Connection.RemoteIpAddress = RemoteIp);
+        Client = new HttpClient(new CsrfHeaderHandler(this) { InnerHandler = new CookieContainerHandler(Cookies) { InnerHandler = serverHandler } })
+        {
+            BaseAddress = BaseAddress,
+        };
+    }
+
+    public HttpClient Client { get; }
+
+    public CookieContainer Cookies { get; } = new();
+
+    public IPAddress RemoteIp { get; }
+
+    /// <summary>Whether mutating requests get <c>X-CSRF-Token</c> from the cookie (when the request sets none itself).</summary>
+    public bool SendsCsrfHeader { get; set; } = true;
+
+    public string? Cookie(string name) => Cookies.GetCookies(BaseAddress)[name]?.Value;
+
+    public void SetCookie(string name, string value) => Cookies.Add(BaseAddress, new Cookie(name, value, "/"));
+
+    public void DeleteCookie(string name)
+    {
+        if (Cookies.GetCookies(BaseAddress)[name] is { } cookie)
+        {
+            cookie.Expired = true;
+        }
+    }
+
+    public void Dispose() => Client.Dispose();
+
+    private sealed class CsrfHeaderHandler(TestBrowser browser) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var safe = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Options;
+            if (!safe && browser.SendsCsrfHeader && !request.Headers.Contains(AuthNames.CsrfHeader)
+                && browser.Cookie(AuthNames.CsrfCookie) is { Length: > 0 } token)
+            {
+                request.Headers.Add(AuthNames.CsrfHeader, token);
+            }
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
+
+/// <summary>A freshly registered user and the browser signed in as them.</summary>
+public sealed record SignedInUser(TestBrowser Browser, Guid Id, string Email, string Password) : IDisposable
+{
+    public HttpClient Client => Browser.Client;
+
+    public void Dispose() => Browser.Dispose();
+}
