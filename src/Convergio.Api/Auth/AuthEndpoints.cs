@@ -121,10 +121,12 @@ public static class AuthEndpoints
         var verification = await hasher.VerifyAsync(password, user?.PasswordHash ?? hasher.DummyHash, cancellationToken);
         if (user is null || user.DisabledAt is not null || verification == PasswordVerification.Failed)
         {
+            await using var failure = await db.Database.BeginTransactionAsync(cancellationToken);
             await throttle.RecordLoginFailureAsync(throttleKey, cancellationToken);
             audit.Record(AuthAuditActions.LoginFailed, AuditOutcomes.Failure, actorUserId: user?.Id, targetType: "user", targetId: user?.Id.ToString(),
                 data: new { reason = user is null ? "unknown_account" : user.DisabledAt is not null ? "disabled" : "wrong_password" });
             await db.SaveChangesAsync(cancellationToken);
+            await failure.CommitAsync(cancellationToken);
             metrics.LoginAttempt("failed");
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: InvalidCredentials);
         }
@@ -150,10 +152,12 @@ public static class AuthEndpoints
     private static async Task<NoContent> LogoutAsync(HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
     {
         var sessionId = http.User.FindSessionId();
-        db.Sessions.RemoveRange(await db.Sessions.Where(s => s.Id == sessionId).ToListAsync(cancellationToken));
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ended = await db.Sessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(cancellationToken);
         audit.Record(AuthAuditActions.Logout, targetType: "session", targetId: sessionId.ToString());
         await db.SaveChangesAsync(cancellationToken);
-        metrics.SessionEnded();
+        await transaction.CommitAsync(cancellationToken);
+        metrics.SessionEnded(ended);
         sessions.ClearCookies(http);
         return TypedResults.NoContent();
     }
@@ -297,14 +301,15 @@ public static class AuthEndpoints
         Guid id, HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
-        var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == id && s.UserId == userId, cancellationToken);
-        if (session is null)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Another user's session id matches nothing here, so it is indistinguishable from an unknown one.
+        if (await db.Sessions.Where(s => s.Id == id && s.UserId == userId).ExecuteDeleteAsync(cancellationToken) == 0)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such session.");
         }
-        db.Sessions.Remove(session);
         audit.Record(AuthAuditActions.SessionRevoked, targetType: "session", targetId: id.ToString());
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         metrics.SessionEnded();
         if (id == http.User.FindSessionId())
         {

@@ -105,6 +105,24 @@ public sealed class LoginTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
+    public async Task Concurrent_failed_logins_for_one_account_are_all_401_and_all_counted(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var email = NewEmail();
+        var browsers = Enumerable.Range(0, AttemptThrottle.FreeLoginFailures).Select(_ => factory.CreateBrowser()).ToList();
+
+        var responses = await Task.WhenAll(browsers.Select(b => b.LoginAsync(email, TestKeys.Password())));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        var key = AttemptThrottle.LoginKey(email);
+        Assert.Equal(AttemptThrottle.FreeLoginFailures, await factory.WithDbAsync(d => d.ThrottleBuckets.Where(b => b.Key == key).Select(b => b.Count).SingleAsync(Cancel)));
+        Assert.Equal(AttemptThrottle.FreeLoginFailures, await factory.WithDbAsync(d => d.AuditEvents.CountAsync(e => e.Action == AuthAuditActions.LoginFailed, Cancel)));
+        browsers.ForEach(b => b.Dispose());
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
     public async Task Each_login_starts_a_new_session_and_ends_the_one_the_browser_had(Db db)
     {
         await using var factory = new ConvergioFactory(db);

@@ -39,9 +39,10 @@ public sealed class ErrorResponseTests
     {
         await using var factory = new ConvergioFactory(environment: "Staging")
             .WithServices(s => s.AddSingleton<IStartupFilter, ThrowingRoute>());
-        using var client = factory.CreateClient();
+        // Signed in: everything that is not public is behind the deny-by-default authorization policy.
+        using var user = await factory.CreateSignedInClientAsync();
 
-        var response = await client.GetAsync(ThrowingRoute.Path, TestContext.Current.CancellationToken);
+        var response = await user.Client.GetAsync(ThrowingRoute.Path, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var body = (await ProblemAsync(response)).ToString();
