@@ -34,13 +34,19 @@ public sealed class AttemptThrottle(ConvergioDb db, TimeProvider time)
     public async Task RecordLoginFailureAsync(string key, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var bucket = await LoadAsync(key, now, cancellationToken);
-        bucket.Count++;
-        if (bucket.Count > FreeLoginFailures)
+        // One atomic upsert (same syntax on SQLite and PostgreSQL): concurrent failures for one
+        // account add up instead of colliding on the key.
+        var counts = await db.Database.SqlQuery<int>($"""
+            INSERT INTO throttle_buckets ("key", "count", window_started_at) VALUES ({key}, 1, {now})
+            ON CONFLICT ("key") DO UPDATE SET "count" = throttle_buckets."count" + 1
+            RETURNING "count" AS "Value"
+            """).ToListAsync(cancellationToken);
+        var count = counts.Single();
+        if (count > FreeLoginFailures)
         {
-            var doublings = Math.Min(bucket.Count - FreeLoginFailures - 1, 10);
-            var penalty = TimeSpan.FromTicks(Math.Min(MaxPenalty.Ticks, FirstPenalty.Ticks << doublings));
-            bucket.BlockedUntil = now + penalty;
+            var doublings = Math.Min(count - FreeLoginFailures - 1, 10);
+            var blockedUntil = now + TimeSpan.FromTicks(Math.Min(MaxPenalty.Ticks, FirstPenalty.Ticks << doublings));
+            await db.ThrottleBuckets.Where(b => b.Key == key).ExecuteUpdateAsync(u => u.SetProperty(b => b.BlockedUntil, blockedUntil), cancellationToken);
         }
     }
 

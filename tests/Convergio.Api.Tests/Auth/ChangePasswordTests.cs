@@ -81,6 +81,6 @@ public sealed class ChangePasswordTests
         var user = await factory.CreateSignedInUserAsync();
         await ChangeAsync(user.Browser, user.Password, TestKeys.Password());
 
-        Assert.True(await factory.QueryAsync(d => d.AuditEvents.AnyAsync(e => e.Action == AuthAuditActions.PasswordChanged && e.ActorUserId == user.Id, TestContext.Current.CancellationToken)));
+        Assert.True(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(e => e.Action == AuthAuditActions.PasswordChanged && e.ActorUserId == user.Id, TestContext.Current.CancellationToken)));
     }
 }
