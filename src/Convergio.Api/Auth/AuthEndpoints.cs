@@ -184,8 +184,6 @@ public static class AuthEndpoints
         {
             return TooManyRequests.Problem(http, wait, "Too many password change attempts; try again later.");
         }
-        // The attempt counts even when it fails.
-        await db.SaveChangesAsync(cancellationToken);
 
         var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
         if (await hasher.VerifyAsync(request.CurrentPassword ?? "", user.PasswordHash) == PasswordVerification.Failed)
