@@ -7,7 +7,7 @@ namespace Convergio.Api.Tests.Auth;
 
 public sealed class PasswordRecoveryTests
 {
-    private static async Task<string> RequestResetTokenAsync(ConvergioFactory factory, TestUser user)
+    private static async Task<string> RequestResetTokenAsync(ConvergioFactory factory, SignedInUser user)
     {
         using var browser = new TestBrowser(factory);
         Assert.Equal(HttpStatusCode.Accepted, (await browser.PostJsonAsync("/api/v1/auth/forgot-password", new { email = user.Email })).StatusCode);
@@ -30,7 +30,7 @@ public sealed class PasswordRecoveryTests
         using var browser = new TestBrowser(factory);
 
         var known = await browser.PostJsonAsync("/api/v1/auth/forgot-password", new { email = user.Email });
-        var unknown = await browser.PostJsonAsync("/api/v1/auth/forgot-password", new { email = TestUsers.NewEmail() });
+        var unknown = await browser.PostJsonAsync("/api/v1/auth/forgot-password", new { email = AuthTestExtensions.NewEmail() });
 
         Assert.Equal(HttpStatusCode.Accepted, known.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, unknown.StatusCode);
@@ -69,7 +69,7 @@ public sealed class PasswordRecoveryTests
         var user = await factory.CreateSignedInUserAsync();
         var token = await RequestResetTokenAsync(factory, user);
 
-        var stored = await factory.QueryAsync(d => d.PasswordResetTokens.SingleAsync(TestContext.Current.CancellationToken));
+        var stored = await factory.WithDbAsync(d => d.PasswordResetTokens.SingleAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal(SessionTokens.Hash(token), stored.TokenHash);
     }
@@ -148,10 +148,10 @@ public sealed class PasswordRecoveryTests
         var token = await RequestResetTokenAsync(factory, user);
         await ResetAsync(factory, token, TestKeys.Password());
 
-        var actions = await factory.QueryAsync(d => d.AuditEvents.Where(e => e.ActorUserId == user.Id).Select(e => e.Action).ToListAsync(TestContext.Current.CancellationToken));
+        var actions = await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.ActorUserId == user.Id).Select(e => e.Action).ToListAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains(AuthAuditActions.PasswordResetRequested, actions);
         Assert.Contains(AuthAuditActions.PasswordReset, actions);
-        Assert.DoesNotContain(token, string.Join(" ", await factory.QueryAsync(d => d.AuditEvents.Select(e => e.Data ?? "").ToListAsync(TestContext.Current.CancellationToken))), StringComparison.Ordinal);
+        Assert.DoesNotContain(token, string.Join(" ", await factory.WithDbAsync(d => d.AuditEvents.Select(e => e.Data ?? "").ToListAsync(TestContext.Current.CancellationToken))), StringComparison.Ordinal);
     }
 }

@@ -27,15 +27,15 @@ public sealed class EmailVerificationTests
         var user = await factory.CreateSignedInUserAsync();
         Assert.False((await ReadJsonAsync(await user.Browser.GetAsync("/api/v1/auth/me"))).GetProperty("emailVerified").GetBoolean());
         var token = await TokenFromMailAsync(factory, user.Email);
-        using var anonymous = new TestBrowser(factory);
+        using var anonymous = factory.CreateBrowser();
 
         Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostJsonAsync("/api/v1/auth/verify-email", new { token })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostJsonAsync("/api/v1/auth/verify-email", new { token })).StatusCode);
 
         Assert.True((await ReadJsonAsync(await user.Browser.GetAsync("/api/v1/auth/me"))).GetProperty("emailVerified").GetBoolean());
-        var stored = await factory.QueryAsync(d => d.EmailVerificationTokens.SingleAsync(t => t.UserId == user.Id, Cancel));
+        var stored = await factory.WithDbAsync(d => d.EmailVerificationTokens.SingleAsync(t => t.UserId == user.Id, Cancel));
         Assert.Equal(SessionTokens.Hash(token), stored.TokenHash);
-        Assert.Equal(1, await factory.QueryAsync(d => d.AuditEvents.CountAsync(e => e.Action == "auth.email.verified" && e.ActorUserId == user.Id, Cancel)));
+        Assert.Equal(1, await factory.WithDbAsync(d => d.AuditEvents.CountAsync(e => e.Action == "auth.email.verified" && e.ActorUserId == user.Id, Cancel)));
     }
 
     [Fact]

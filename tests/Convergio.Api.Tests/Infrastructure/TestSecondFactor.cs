@@ -20,7 +20,7 @@ public static class TestSecondFactor
         new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp((factory.Time.GetUtcNow() + offset).UtcDateTime);
 
     /// <summary>Sets up and confirms TOTP for the user (their session becomes password+totp); the clock moves past the confirming code's step.</summary>
-    public static async Task<TestTotp> EnableTotpAsync(this ConvergioFactory factory, TestUser user)
+    public static async Task<TestTotp> EnableTotpAsync(this ConvergioFactory factory, SignedInUser user)
     {
         var setup = await user.Browser.PostJsonAsync("/api/v1/auth/mfa/totp/setup", new { });
         Assert.Equal(HttpStatusCode.OK, setup.StatusCode);
@@ -33,9 +33,9 @@ public static class TestSecondFactor
     }
 
     /// <summary>Signs in with the password only, leaving the browser with a pending second-factor session.</summary>
-    public static async Task<TestBrowser> SignInPendingAsync(this ConvergioFactory factory, TestUser user)
+    public static async Task<TestBrowser> SignInPendingAsync(this ConvergioFactory factory, SignedInUser user)
     {
-        var browser = new TestBrowser(factory);
+        var browser = factory.CreateBrowser();
         var response = await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True((await ReadJsonAsync(response)).GetProperty("mfaRequired").GetBoolean());

@@ -23,7 +23,7 @@ public sealed class RecoveryCodeTests
 
         var used = await first.PostJsonAsync("/api/v1/auth/mfa/verify", new { recoveryCode = totp.RecoveryCodes[3].ToUpperInvariant() });
         Assert.Equal(HttpStatusCode.OK, used.StatusCode);
-        Assert.Equal(1, await factory.QueryAsync(d => d.Sessions.CountAsync(s => s.UserId == user.Id && s.Method == SessionMethods.PasswordAndRecoveryCode, Cancel)));
+        Assert.Equal(1, await factory.WithDbAsync(d => d.Sessions.CountAsync(s => s.UserId == user.Id && s.Method == SessionMethods.PasswordAndRecoveryCode, Cancel)));
 
         using var second = await factory.SignInPendingAsync(user);
         var again = await second.PostJsonAsync("/api/v1/auth/mfa/verify", new { recoveryCode = totp.RecoveryCodes[3] });

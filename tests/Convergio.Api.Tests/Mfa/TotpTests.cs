@@ -21,10 +21,10 @@ public sealed class TotpTests
         var totp = await factory.EnableTotpAsync(user);
 
         Assert.Equal(10, totp.RecoveryCodes.Distinct().Count());
-        var stored = await factory.QueryAsync(d => d.TotpCredentials.SingleAsync(t => t.UserId == user.Id, Cancel));
+        var stored = await factory.WithDbAsync(d => d.TotpCredentials.SingleAsync(t => t.UserId == user.Id, Cancel));
         Assert.NotNull(stored.ConfirmedAt);
         Assert.DoesNotContain(totp.Secret, stored.SecretCiphertext, StringComparison.Ordinal);
-        var hashes = await factory.QueryAsync(d => d.RecoveryCodes.Where(c => c.UserId == user.Id).Select(c => c.CodeHash).ToListAsync(Cancel));
+        var hashes = await factory.WithDbAsync(d => d.RecoveryCodes.Where(c => c.UserId == user.Id).Select(c => c.CodeHash).ToListAsync(Cancel));
         Assert.Equal(10, hashes.Count);
         Assert.All(hashes, h => Assert.Equal(32, h.Length));
         var me = await ReadJsonAsync(await user.Browser.GetAsync("/api/v1/auth/me"));
@@ -69,7 +69,7 @@ public sealed class TotpTests
         await using var factory = new ConvergioFactory(db);
         var user = await factory.CreateSignedInUserAsync();
         await factory.EnableTotpAsync(user);
-        using var browser = new TestBrowser(factory);
+        using var browser = factory.CreateBrowser();
 
         var response = await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
 
@@ -99,7 +99,7 @@ public sealed class TotpTests
         Assert.Equal(user.Id, (await ReadJsonAsync(verify)).GetProperty("id").GetGuid());
         Assert.NotEqual(pendingToken, browser.Cookie("session"));
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/auth/me")).StatusCode);
-        var methods = await factory.QueryAsync(d => d.Sessions.Where(s => s.UserId == user.Id).Select(s => new { s.Method, s.SecondFactorPending }).ToListAsync(Cancel));
+        var methods = await factory.WithDbAsync(d => d.Sessions.Where(s => s.UserId == user.Id).Select(s => new { s.Method, s.SecondFactorPending }).ToListAsync(Cancel));
         Assert.DoesNotContain(methods, m => m.SecondFactorPending);
         Assert.Contains(methods, m => m.Method == SessionMethods.PasswordAndTotp);
     }
@@ -175,7 +175,7 @@ public sealed class TotpTests
         }
         var fifth = await browser.PostJsonAsync("/api/v1/auth/mfa/verify", new { code = wrong });
         Assert.Contains("sign in again", await fifth.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
-        Assert.Equal(0, await factory.QueryAsync(d => d.Sessions.CountAsync(s => s.UserId == user.Id && s.SecondFactorPending, Cancel)));
+        Assert.Equal(0, await factory.WithDbAsync(d => d.Sessions.CountAsync(s => s.UserId == user.Id && s.SecondFactorPending, Cancel)));
 
         var right = await browser.PostJsonAsync("/api/v1/auth/mfa/verify", new { code = factory.TotpCode(totp.Secret) });
         Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
@@ -222,7 +222,7 @@ public sealed class TotpTests
 
         using var browser = await factory.SignInAsync(user);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/auth/me")).StatusCode);
-        Assert.Equal(0, await factory.QueryAsync(d => d.RecoveryCodes.CountAsync(c => c.UserId == user.Id, Cancel)));
+        Assert.Equal(0, await factory.WithDbAsync(d => d.RecoveryCodes.CountAsync(c => c.UserId == user.Id, Cancel)));
     }
 
     [Theory]
@@ -238,7 +238,7 @@ public sealed class TotpTests
         await browser.PostJsonAsync("/api/v1/auth/mfa/verify", new { recoveryCode = totp.RecoveryCodes[0] });
         await browser.DeleteJsonAsync("/api/v1/auth/mfa/totp", new { code = totp.RecoveryCodes[1] });
 
-        var actions = await factory.QueryAsync(d => d.AuditEvents.Where(e => e.ActorUserId == user.Id && (e.Action.StartsWith("auth.mfa") || e.Action.StartsWith("auth.recovery")))
+        var actions = await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.ActorUserId == user.Id && (e.Action.StartsWith("auth.mfa") || e.Action.StartsWith("auth.recovery")))
             .OrderBy(e => e.Id).Select(e => e.Action + ":" + e.Outcome).ToListAsync(Cancel));
 
         Assert.Equal(["auth.mfa.enabled:success", "auth.mfa.failed:failure", "auth.mfa.verified:success", "auth.recovery_code.used:success", "auth.mfa.disabled:success"], actions);

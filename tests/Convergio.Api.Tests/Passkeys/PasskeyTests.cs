@@ -20,16 +20,16 @@ public sealed class PasskeyTests
         var user = await factory.CreateSignedInUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
-        using var browser = new TestBrowser(factory);
+        using var browser = factory.CreateBrowser();
 
         var signIn = await browser.SignInWithPasskeyAsync(authenticator);
 
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         Assert.Equal(user.Id, (await ReadJsonAsync(signIn)).GetProperty("id").GetGuid());
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/auth/me")).StatusCode);
-        Assert.Equal(1, await factory.QueryAsync(d => d.Sessions.CountAsync(s => s.UserId == user.Id && s.Method == SessionMethods.Passkey, Cancel)));
-        Assert.Equal(1, await factory.QueryAsync(d => d.Passkeys.Where(p => p.UserId == user.Id).Select(p => p.SignCount).SingleAsync(Cancel)));
-        var actions = await factory.QueryAsync(d => d.AuditEvents.Where(e => e.ActorUserId == user.Id && e.Action.StartsWith("auth.passkey")).Select(e => e.Action).ToListAsync(Cancel));
+        Assert.Equal(1, await factory.WithDbAsync(d => d.Sessions.CountAsync(s => s.UserId == user.Id && s.Method == SessionMethods.Passkey, Cancel)));
+        Assert.Equal(1, await factory.WithDbAsync(d => d.Passkeys.Where(p => p.UserId == user.Id).Select(p => p.SignCount).SingleAsync(Cancel)));
+        var actions = await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.ActorUserId == user.Id && e.Action.StartsWith("auth.passkey")).Select(e => e.Action).ToListAsync(Cancel));
         Assert.Equal(["auth.passkey.registered", "auth.passkey.used"], actions);
     }
 
@@ -42,7 +42,7 @@ public sealed class PasskeyTests
         var user = await factory.CreateSignedInUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
-        using var browser = new TestBrowser(factory);
+        using var browser = factory.CreateBrowser();
 
         var signIn = await browser.SignInWithPasskeyAsync(authenticator, origin: "https://evil.example");
 
@@ -62,7 +62,7 @@ public sealed class PasskeyTests
             new JsonObject { ["name"] = "x", ["credential"] = authenticator.Create(options, "https://evil.example") });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(0, await factory.QueryAsync(d => d.Passkeys.CountAsync(Cancel)));
+        Assert.Equal(0, await factory.WithDbAsync(d => d.Passkeys.CountAsync(Cancel)));
     }
 
     [Theory]
@@ -74,12 +74,12 @@ public sealed class PasskeyTests
         var user = await factory.CreateSignedInUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
-        using var browser = new TestBrowser(factory);
+        using var browser = factory.CreateBrowser();
         var options = await ReadJsonAsync(await browser.PostJsonAsync("/api/v1/auth/passkeys/login/options", new { }));
         Assert.Equal(HttpStatusCode.OK, (await browser.PostJsonAsync("/api/v1/auth/passkeys/login/complete", authenticator.Get(options, Origin))).StatusCode);
 
         // A fresh, validly signed assertion over the same challenge: only the challenge is replayed.
-        using var attacker = new TestBrowser(factory);
+        using var attacker = factory.CreateBrowser();
         var replay = await attacker.PostJsonAsync("/api/v1/auth/passkeys/login/complete", authenticator.Get(options, Origin));
 
         Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
@@ -92,7 +92,7 @@ public sealed class PasskeyTests
         var user = await factory.CreateSignedInUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
-        using var browser = new TestBrowser(factory);
+        using var browser = factory.CreateBrowser();
         var options = await ReadJsonAsync(await browser.PostJsonAsync("/api/v1/auth/passkeys/login/options", new { }));
 
         factory.Time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
@@ -110,18 +110,18 @@ public sealed class PasskeyTests
         var user = await factory.CreateSignedInUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
-        using var original = new TestBrowser(factory);
+        using var original = factory.CreateBrowser();
         Assert.Equal(HttpStatusCode.OK, (await original.SignInWithPasskeyAsync(authenticator)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await original.SignInWithPasskeyAsync(authenticator)).StatusCode);
 
         // The clone was copied when the counter was 1: its next assertion says 2, which the server has seen.
         authenticator.SignCount = 1;
-        using var clone = new TestBrowser(factory);
+        using var clone = factory.CreateBrowser();
         var signIn = await clone.SignInWithPasskeyAsync(authenticator);
 
         Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
-        Assert.Equal(2, await factory.QueryAsync(d => d.Passkeys.Select(p => p.SignCount).SingleAsync(Cancel)));
-        var reason = await factory.QueryAsync(d => d.AuditEvents.Where(e => e.Action == "auth.login.failed").Select(e => e.Data).SingleAsync(Cancel));
+        Assert.Equal(2, await factory.WithDbAsync(d => d.Passkeys.Select(p => p.SignCount).SingleAsync(Cancel)));
+        var reason = await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.Action == "auth.login.failed").Select(e => e.Data).SingleAsync(Cancel));
         Assert.Contains("InvalidSignCount", reason, StringComparison.Ordinal);
     }
 
@@ -158,8 +158,8 @@ public sealed class PasskeyTests
         Assert.Equal(HttpStatusCode.NotFound, (await other.Browser.DeleteAsync($"/api/v1/auth/passkeys/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await user.Browser.DeleteAsync($"/api/v1/auth/passkeys/{id}")).StatusCode);
 
-        using var browser = new TestBrowser(factory);
+        using var browser = factory.CreateBrowser();
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SignInWithPasskeyAsync(authenticator)).StatusCode);
-        Assert.Equal(1, await factory.QueryAsync(d => d.AuditEvents.CountAsync(e => e.Action == "auth.passkey.removed" && e.ActorUserId == user.Id, Cancel)));
+        Assert.Equal(1, await factory.WithDbAsync(d => d.AuditEvents.CountAsync(e => e.Action == "auth.passkey.removed" && e.ActorUserId == user.Id, Cancel)));
     }
 }

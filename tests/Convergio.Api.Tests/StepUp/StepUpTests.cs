@@ -39,7 +39,7 @@ public sealed class StepUpTests
 
         Assert.NotEqual(token, user.Browser.Cookie("session"));
         Assert.Equal(HttpStatusCode.OK, (await user.Browser.PostJsonAsync("/api/v1/auth/mfa/totp/setup", new { })).StatusCode);
-        Assert.NotNull(await factory.QueryAsync(d => d.Sessions.Where(s => s.UserId == user.Id).Select(s => s.ReauthenticatedAt).SingleAsync(Cancel)));
+        Assert.NotNull(await factory.WithDbAsync(d => d.Sessions.Where(s => s.UserId == user.Id).Select(s => s.ReauthenticatedAt).SingleAsync(Cancel)));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class StepUpTests
         var done = await browser.PostJsonAsync("/api/v1/auth/reauthenticate", new { password = user.Password, code = factory.TotpCode(totp.Secret) });
 
         Assert.Equal(HttpStatusCode.NoContent, done.StatusCode);
-        var methods = await factory.QueryAsync(d => d.Sessions.Where(s => s.UserId == user.Id && s.ReauthenticatedAt != null).Select(s => s.Method).ToListAsync(Cancel));
+        var methods = await factory.WithDbAsync(d => d.Sessions.Where(s => s.UserId == user.Id && s.ReauthenticatedAt != null).Select(s => s.Method).ToListAsync(Cancel));
         Assert.Equal([SessionMethods.PasswordAndTotp], methods);
     }
 
@@ -97,7 +97,7 @@ public sealed class StepUpTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         await AssertProblemTypeAsync(await user.Browser.PostJsonAsync("/api/v1/auth/mfa/totp/setup", new { }), AssuranceProblemTypes.ReauthenticationRequired);
-        Assert.Equal(["failure"], await factory.QueryAsync(d => d.AuditEvents.Where(e => e.Action == "auth.reauthenticated").Select(e => e.Outcome).ToListAsync(Cancel)));
+        Assert.Equal(["failure"], await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.Action == "auth.reauthenticated").Select(e => e.Outcome).ToListAsync(Cancel)));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class StepUpTests
         var done = await user.Browser.PostJsonAsync("/api/v1/auth/reauthenticate", new JsonObject { ["passkey"] = authenticator.Get(options, Origin) });
 
         Assert.Equal(HttpStatusCode.NoContent, done.StatusCode);
-        Assert.Equal(SessionMethods.Passkey, await factory.QueryAsync(d => d.Sessions.Where(s => s.UserId == user.Id).Select(s => s.Method).SingleAsync(Cancel)));
+        Assert.Equal(SessionMethods.Passkey, await factory.WithDbAsync(d => d.Sessions.Where(s => s.UserId == user.Id).Select(s => s.Method).SingleAsync(Cancel)));
         Assert.Equal(HttpStatusCode.OK, (await user.Browser.GetAsync("/api/v1/auth/passkeys")).StatusCode);
     }
 
@@ -185,7 +185,7 @@ public sealed class StepUpTests
         Assert.Equal(StatusCodes.Status403Forbidden, http.Response.StatusCode);
         http.Response.Body.Position = 0;
         Assert.Contains(AssuranceProblemTypes.MfaRequired, await new StreamReader(http.Response.Body).ReadToEndAsync(Cancel), StringComparison.Ordinal);
-        var audited = await factory.QueryAsync(d => d.AuditEvents.Where(e => e.Action == "auth.mfa.required").Select(e => new { e.Outcome, e.ActorUserId }).SingleAsync(Cancel));
+        var audited = await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.Action == "auth.mfa.required").Select(e => new { e.Outcome, e.ActorUserId }).SingleAsync(Cancel));
         Assert.Equal("denied", audited.Outcome);
         Assert.Equal(admin.FindUserId(), audited.ActorUserId);
     }
