@@ -8,12 +8,22 @@ public sealed class WebAuthnSettingsTests
 {
     private static List<string> WebAuthnErrors(Dictionary<string, string?> settings) =>
         ProductionGuard.Check(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
-            .Where(f => f.Rule == "webauthn")
+            .Where(f => f.Rule == "webauthn" && f.Severity == GuardSeverity.Error)
             .Select(f => f.Message)
             .ToList();
 
     [Fact]
     public void Unset_the_relying_party_is_convergio_io_with_the_cors_origins() => Assert.Empty(WebAuthnErrors([]));
+
+    [Fact]
+    public void Cors_origins_off_the_default_relying_party_are_a_warning_not_an_error()
+    {
+        var findings = ProductionGuard.Check(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ALLOWED_ORIGINS"] = "https://app.example.test" }).Build())
+            .Where(f => f.Rule == "webauthn")
+            .ToList();
+
+        Assert.Equal([GuardSeverity.Warning], findings.Select(f => f.Severity));
+    }
 
     [Theory]
     [InlineData("convergio.io", "http://app.convergio.io", "https")]

@@ -28,11 +28,11 @@ public static class EmailVerificationEndpoints
 
     public static IEndpointRouteBuilder MapEmailVerification(this IEndpointRouteBuilder app)
     {
-        var verify = app.MapGroup("/api/v1/auth/verify-email").WithTags("Auth");
+        var auth = app.MapGroup("/api/v1/auth").WithTags("Auth");
         // Anonymous by design: the link may be opened in a browser without the session.
-        verify.MapPost("", VerifyAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+        auth.MapPost("/verify-email", VerifyAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
         // Sends mail, so it shares the tight auth limits.
-        verify.MapPost("/resend", ResendAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Auth);
+        auth.MapPost("/verify-email/resend", ResendAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Auth);
         return app;
     }
 

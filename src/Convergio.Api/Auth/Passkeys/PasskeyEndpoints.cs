@@ -14,16 +14,16 @@ public static class PasskeyEndpoints
 {
     public static IEndpointRouteBuilder MapPasskeys(this IEndpointRouteBuilder app)
     {
-        var passkeys = app.MapGroup("/api/v1/auth/passkeys").WithTags("Passkeys");
+        var auth = app.MapGroup("/api/v1/auth").WithTags("Passkeys");
 
         // Anonymous by design: signing in with a passkey (per-IP auth limits).
-        passkeys.MapPost("/login/options", LoginOptionsAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
-        passkeys.MapPost("/login/complete", LoginCompleteAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+        auth.MapPost("/passkeys/login/options", LoginOptionsAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+        auth.MapPost("/passkeys/login/complete", LoginCompleteAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
 
-        passkeys.MapGet("", ListAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General);
+        auth.MapGet("/passkeys", ListAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General);
 
         // Adding or removing a way to sign in is sensitive: recently (re)authenticated sessions only.
-        var manage = passkeys.MapGroup("")
+        var manage = auth.MapGroup("/passkeys")
             .RequireAuthorization()
             .RequireRecentAuthentication()
             .RequireRateLimiting(RateLimitPolicies.Admin);

@@ -29,13 +29,20 @@ public sealed class WebAuthnOptions
         return options;
     }
 
+    /// <summary>
+    /// Unset origins become the CORS origins on the relying party id (a browser refuses a relying
+    /// party id its origin is not on, so the others could never complete a ceremony anyway).
+    /// </summary>
     public static void ApplyDefaultOrigins(WebAuthnOptions options, IConfiguration configuration, bool production)
     {
         if (options.Origins.Count == 0)
         {
-            options.Origins.AddRange(CorsOrigins.Read(configuration, production));
+            options.Origins.AddRange(CorsOrigins.Read(configuration, production)
+                .Where(origin => CorsOrigins.IsExactOrigin(origin, requireHttps: production) && IsOn(new Uri(origin).Host, options.RpId)));
         }
     }
+
+    private static bool IsOn(string host, string rpId) => host == rpId || host.EndsWith("." + rpId, StringComparison.Ordinal);
 
     /// <summary>Every problem of the settings; https is required when <paramref name="requireHttps"/>.</summary>
     public static IEnumerable<string> Problems(WebAuthnOptions options, bool requireHttps)
@@ -52,7 +59,7 @@ public sealed class WebAuthnOptions
             {
                 yield return $"{Section}:Origins '{origin}' is not an exact {(requireHttps ? "https" : "http(s)")}://host[:port] origin.";
             }
-            else if (new Uri(origin).Host is var host && host != rpId && !host.EndsWith("." + rpId, StringComparison.Ordinal))
+            else if (!IsOn(new Uri(origin).Host, rpId))
             {
                 yield return $"{Section}:Origins '{origin}' is not on the relying party id '{rpId}'.";
             }
@@ -82,6 +89,13 @@ internal sealed class WebAuthnRule : IProductionRule
 {
     public IEnumerable<GuardFinding> Check(IConfiguration configuration)
     {
-        return WebAuthnOptions.Problems(WebAuthnOptions.Read(configuration, production: true), requireHttps: true).Select(p => new GuardFinding(GuardSeverity.Error, "webauthn", p));
+        var options = WebAuthnOptions.Read(configuration, production: true);
+        var findings = WebAuthnOptions.Problems(options, requireHttps: true).Select(p => new GuardFinding(GuardSeverity.Error, "webauthn", p)).ToList();
+        if (findings.Count == 0 && options.Origins.Count == 0)
+        {
+            findings.Add(new(GuardSeverity.Warning, "webauthn",
+                $"No allowed origin is on {WebAuthnOptions.Section}:RpId '{options.RpId}', so passkeys cannot work; set {WebAuthnOptions.Section}:RpId and {WebAuthnOptions.Section}:Origins."));
+        }
+        return findings;
     }
 }

@@ -19,11 +19,11 @@ public static class ReauthenticationEndpoints
 
     public static IEndpointRouteBuilder MapStepUp(this IEndpointRouteBuilder app)
     {
-        var reauthenticate = app.MapGroup("/api/v1/auth/reauthenticate").WithTags("Auth")
+        var auth = app.MapGroup("/api/v1/auth").WithTags("Auth")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimitPolicies.Auth);
-        reauthenticate.MapPost("", ReauthenticateAsync);
-        reauthenticate.MapPost("/passkey-options", PasskeyOptionsAsync);
+        auth.MapPost("/reauthenticate", ReauthenticateAsync);
+        auth.MapPost("/reauthenticate/passkey-options", PasskeyOptionsAsync);
         return app;
     }
 
