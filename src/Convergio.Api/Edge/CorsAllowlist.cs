@@ -25,8 +25,9 @@ public static class CorsAllowlist
         var origins = CorsOrigins.Read(builder.Configuration, production);
         builder.Services.AddOptions<CorsAllowlistOptions>()
             .Configure(o => o.Origins = origins)
-            .Validate(o => o.Origins.All(origin => CorsOrigins.IsExactOrigin(origin, requireHttps: production)),
-                $"{CorsOrigins.AllowedOriginsKey}/{CorsOrigins.CorsAllowedOriginsKey} must list exact origins (scheme://host[:port]; https in Production), never a wildcard.")
+            // In Production the guard's cors-origins rule refuses these (and https-less ones) together with every other problem.
+            .Validate(o => production || o.Origins.All(origin => CorsOrigins.IsExactOrigin(origin, requireHttps: false)),
+                $"{CorsOrigins.AllowedOriginsKey}/{CorsOrigins.CorsAllowedOriginsKey} must list exact origins (scheme://host[:port]), never a wildcard.")
             .ValidateOnStart();
         builder.Services.AddCors(o => o.AddDefaultPolicy(policy => policy
             .WithOrigins([.. origins])
