@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Convergio.Api.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace Convergio.Api.Edge;
@@ -22,6 +23,9 @@ public sealed class RateLimitOptions
 
     /// <summary>Adds the per-instance in-process layer in front of the primary limiter.</summary>
     public const string FeatureFlag = "FEATURE_RATE_LIMIT";
+
+    /// <summary>Off only to measure the limiter's cost (bench/); the production guard refuses it.</summary>
+    public bool Enabled { get; set; } = true;
 
     [Required, ValidateObjectMembers]
     public RateLimitBudget Auth { get; set; } = new() { PermitLimit = 5, WindowSeconds = 60 };
@@ -57,3 +61,14 @@ public sealed class RateLimitOptions
 /// <summary>Validates nested budgets too (DataAnnotations alone does not recurse).</summary>
 [OptionsValidator]
 public sealed partial class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>;
+
+internal sealed class RateLimitingEnabledRule : IProductionRule
+{
+    public IEnumerable<GuardFinding> Check(IConfiguration configuration)
+    {
+        if (!configuration.GetValue($"{RateLimitOptions.Section}:{nameof(RateLimitOptions.Enabled)}", true))
+        {
+            yield return new(GuardSeverity.Error, "rate-limiting", "RateLimiting:Enabled is false; Production always limits requests.");
+        }
+    }
+}

@@ -38,7 +38,8 @@ public static class RateLimiting
         return builder;
     }
 
-    public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app) => app.UseRateLimiter();
+    public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app) =>
+        app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value.Enabled ? app.UseRateLimiter() : app;
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Convergio.Api.Tests.Infrastructure;
 
 namespace Convergio.Api.Tests.Edge;
@@ -218,5 +219,14 @@ public sealed class RateLimitTests
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 
         Assert.Contains(key.Split(':')[^1], error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Production_refuses_a_disabled_limiter()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" }).Build();
+
+        Assert.Contains(Convergio.Api.Secrets.ProductionGuard.Check(configuration), f => f.Rule == "rate-limiting" && f.Severity == Convergio.Api.Secrets.GuardSeverity.Error);
     }
 }
