@@ -15,6 +15,10 @@ builder.AddStructuredLogging();
 builder.AddProblemDetailsEverywhere();
 builder.AddRequestBodyLimit();
 builder.AddTrustedProxies();
+builder.AddHttpsEnforcement();
+builder.AddModernTls();
+builder.AddSecurityHeaders();
+builder.AddCorsAllowlist();
 builder.AddData();
 builder.AddAudit();
 builder.AddMail();
@@ -30,16 +34,20 @@ var app = builder.Build();
 // The order is the contract in DESIGN.md: each protection sees what the previous one allowed.
 app.UseForwardedHeaders();
 app.UseRequestId();
+app.UseHttpsEnforcement();
+app.UseSecurityHeaders();
 app.UseProblemDetailsEverywhere();
+app.UseCorsAllowlist();
 app.UseRouting();
 app.UseRequestBodyLimit();
 app.UseAuthentication();
 app.UseCsrfProtection();
-app.UseRateLimiter();
+app.UseRateLimits();
 app.UseAuthorization();
 
 app.MapHealth();
 app.MapAuth();
+app.MapCspReports();
 app.MapApiDocs();
 
 try
