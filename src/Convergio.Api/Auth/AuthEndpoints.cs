@@ -39,7 +39,7 @@ public static class AuthEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<UserResponse>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> RegisterAsync(
+    private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         RegisterRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var email = Emails.Normalize(request.Email);
@@ -93,12 +93,8 @@ public static class AuthEndpoints
         return TypedResults.Created("/api/v1/auth/me", UserResponse.From(user));
     }
 
-    private static Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails> EmailTaken() => TypedResults.Conflict(new Microsoft.AspNetCore.Mvc.ProblemDetails
-    {
-        Status = StatusCodes.Status409Conflict,
-        Title = "Conflict",
-        Detail = "An account with this email already exists.",
-    });
+    private static ProblemHttpResult EmailTaken() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "An account with this email already exists.");
 
     private static async Task<IResult> LoginAsync(
         LoginRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
@@ -282,14 +278,14 @@ public static class AuthEndpoints
         return TypedResults.Ok(list);
     }
 
-    private static async Task<Results<NoContent, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> RevokeSessionAsync(
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeSessionAsync(
         Guid id, HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == id && s.UserId == userId, cancellationToken);
         if (session is null)
         {
-            return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 404, Title = "Not Found", Detail = "No such session." });
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such session.");
         }
         db.Sessions.Remove(session);
         audit.Record(AuthAuditActions.SessionRevoked, targetType: "session", targetId: id.ToString());

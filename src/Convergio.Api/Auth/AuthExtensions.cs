@@ -25,6 +25,7 @@ public static class AuthExtensions
 
         builder.Services.AddAuthentication(AuthNames.Scheme)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(AuthNames.Scheme, null);
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, FrameworkEndpointsPassThrough>();
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthNames.Scheme).RequireAuthenticatedUser().Build())
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthNames.Scheme).RequireAuthenticatedUser().Build())
