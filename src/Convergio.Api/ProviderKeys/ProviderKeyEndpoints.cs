@@ -4,7 +4,6 @@ using Convergio.Api.Data;
 using Convergio.Api.Edge;
 using Convergio.Api.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Convergio.Api.ProviderKeys;
@@ -59,7 +58,7 @@ public static class ProviderKeyEndpoints
         return TypedResults.Ok(keys.Select(ProviderKeyResponse.From).ToList());
     }
 
-    private static async Task<Results<Created<ProviderKeyResponse>, ValidationProblem, Conflict<ProblemDetails>>> CreateAsync(
+    private static async Task<Results<Created<ProviderKeyResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateProviderKeyRequest request, HttpContext http, ConvergioDb db, FernetKeyRing ring, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = ProviderKeyRules.Validate(request.Provider, request.ApiKey, request.Label);
@@ -71,12 +70,8 @@ public static class ProviderKeyEndpoints
         var userId = http.User.GetUserId();
         if (await db.ProviderKeys.CountAsync(k => k.UserId == userId, cancellationToken) >= MaxKeysPerUser)
         {
-            return TypedResults.Conflict(new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "Conflict",
-                Detail = $"At most {MaxKeysPerUser} provider keys can be stored; delete one first.",
-            });
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
+                detail: $"At most {MaxKeysPerUser} provider keys can be stored; delete one first.");
         }
 
         var apiKey = request.ApiKey!;
@@ -96,7 +91,7 @@ public static class ProviderKeyEndpoints
         return TypedResults.Created($"/api/v1/user-keys/{key.Id}", ProviderKeyResponse.From(key));
     }
 
-    private static async Task<Results<NoContent, NotFound<ProblemDetails>>> DeleteAsync(
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         Guid id, HttpContext http, ConvergioDb db, AuditLog audit, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
@@ -104,7 +99,7 @@ public static class ProviderKeyEndpoints
         if (key is null)
         {
             // Another user's key and no key at all look the same.
-            return TypedResults.NotFound(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not Found", Detail = "No such provider key." });
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such provider key.");
         }
         db.ProviderKeys.Remove(key);
         audit.Record(ProviderKeyAuditActions.Deleted, targetType: TargetType, targetId: key.Id.ToString(), data: new { provider = key.Provider });

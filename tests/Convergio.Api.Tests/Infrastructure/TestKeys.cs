@@ -10,5 +10,7 @@ public static class TestKeys
 
     public static string FernetKey() => Api.Secrets.FernetKey.Generate();
 
+    public static string StripeWebhookSecret() => "whsec_" + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(24));
+
     public static string Password() => "pw-" + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(18));
 }
