@@ -80,7 +80,13 @@ public static partial class StripeWebhooks
                 detail: "The request body is larger than this endpoint accepts.");
         }
 
-        var stripeEvent = Verify(payload, http.Request.Headers[SignatureHeader].ToString(), secrets, time);
+        var (stripeEvent, signed) = Verify(payload, http.Request.Headers[SignatureHeader].ToString(), secrets, time);
+        if (signed && stripeEvent is null)
+        {
+            logger.LogWarning("Stripe webhook with a valid signature is not a readable event; rejected.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request",
+                detail: "The body is not a Stripe event.");
+        }
         if (stripeEvent is null)
         {
             metrics.WebhookSignatureFailed(Provider);
@@ -125,12 +131,15 @@ public static partial class StripeWebhooks
         return TypedResults.Ok(new WebhookReceipt(true));
     }
 
-    /// <summary>The event when <paramref name="signature"/> verifies with any of <paramref name="secrets"/>, else null.</summary>
-    private static Event? Verify(string payload, string signature, IReadOnlyList<string> secrets, TimeProvider time)
+    /// <summary>
+    /// The event when <paramref name="signature"/> verifies with any of <paramref name="secrets"/>;
+    /// <c>Signed</c> tells a verified but unreadable body apart from a bad signature.
+    /// </summary>
+    private static (Event? Event, bool Signed) Verify(string payload, string signature, IReadOnlyList<string> secrets, TimeProvider time)
     {
         if (signature.Length == 0)
         {
-            return null;
+            return (null, false);
         }
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         foreach (var secret in secrets)
@@ -140,7 +149,7 @@ public static partial class StripeWebhooks
                 // Not throwing on an API version mismatch: a mismatch would otherwise look like a bad
                 // signature and Stripe would retry, then disable the endpoint. The fields read here
                 // (id, type, created, metadata, status) are stable across versions; the mismatch is logged.
-                return EventUtility.ConstructEvent(payload, signature, secret, ToleranceSeconds, now, throwOnApiVersionMismatch: false);
+                return (EventUtility.ConstructEvent(payload, signature, secret, ToleranceSeconds, now, throwOnApiVersionMismatch: false), true);
             }
             catch (StripeException)
             {
@@ -148,11 +157,11 @@ public static partial class StripeWebhooks
             }
             catch (Newtonsoft.Json.JsonException)
             {
-                // Signed but not an event: treated like any other unverifiable delivery.
-                return null;
+                // The signature held (parsing comes after it), the body is not an event.
+                return (null, true);
             }
         }
-        return null;
+        return (null, false);
     }
 
     /// <summary>Sets the tier the event implies; returns the organization it applied to, if any.</summary>

@@ -318,4 +318,17 @@ public sealed class StripeWebhookTests
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task A_correctly_signed_body_that_is_not_an_event_is_400_not_500()
+    {
+        var secret = TestKeys.StripeWebhookSecret();
+        await using var factory = Factory(Db.Sqlite, secret);
+        const string payload = "{\"id\": [not json";
+
+        var response = await DeliverAsync(factory, payload, Sign(payload, secret, factory.Time.GetUtcNow()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, await factory.QueryAsync(d => d.ProcessedWebhookEvents.CountAsync()));
+    }
 }

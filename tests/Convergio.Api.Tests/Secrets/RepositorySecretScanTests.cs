@@ -50,7 +50,7 @@ public static partial class SecretPatterns
     [GeneratedRegex(@"(?<![A-Za-z0-9_+/-])[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]=(?![A-Za-z0-9_+/=-])")]
     private static partial Regex FernetKey();
 
-    [GeneratedRegex(@"whsec_[A-Za-z0-9+/_-]{16,}")]
+    [GeneratedRegex(@"whsec_[A-Za-z0-9+/]{24,}")]
     private static partial Regex StripeWebhookSecret();
 
     [GeneratedRegex(@"\b[rs]k_live_[A-Za-z0-9]{16,}")]
@@ -62,7 +62,7 @@ public static partial class SecretPatterns
     [GeneratedRegex(@"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----")]
     private static partial Regex PemPrivateKey();
 
-    // Password=value as in connection strings and env files (no spaces around '=', unlike code), where the
+    // A password key directly followed by "=" and a value, as in connection strings and env files (code puts spaces around "="), where the
     // value is neither a placeholder ("...", <...>) nor a variable ($x, ${x}, {x}).
     [GeneratedRegex(@"(?i)(?<![A-Za-z0-9])(?:password|pwd)=(?![.<$\{""';])[^\s;""'<>]{4,}")]
     private static partial Regex ConnectionStringPassword();

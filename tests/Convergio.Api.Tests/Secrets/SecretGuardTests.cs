@@ -81,7 +81,7 @@ public sealed class SecretGuardTests
     }
 
     [Fact]
-    public void A_stripe_secret_without_the_whsec_prefix_is_an_error()
+    public void A_stripe_secret_not_starting_with_whsec_is_an_error()
     {
         var settings = GoodProduction();
         settings["Stripe:WebhookSecrets:1"] = TestKeys.SigningKey();
