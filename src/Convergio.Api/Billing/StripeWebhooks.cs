@@ -42,6 +42,8 @@ public static partial class StripeWebhooks
     public const int MaxBodyBytes = 256 * 1024;
 
     private const string Provider = "stripe";
+    private const int MaxEventIdLength = 255;
+    private const int MaxEventTypeLength = 100;
 
     // Statuses in which the subscriber gets the paid tier; any other status falls back to free.
     private static readonly HashSet<string> PaidStatuses = new(StringComparer.Ordinal) { "active", "trialing", "past_due" };
@@ -133,7 +135,9 @@ public static partial class StripeWebhooks
 
     /// <summary>
     /// The event when <paramref name="signature"/> verifies with any of <paramref name="secrets"/>;
-    /// <c>Signed</c> tells a verified but unreadable body apart from a bad signature.
+    /// <c>Signed</c> tells a verified but unreadable body apart from a bad signature. This is
+    /// <see cref="EventUtility.ConstructEvent(string, string, string, long, long, bool)"/> in its two halves
+    /// (ValidateSignature, then ParseEvent) so the two failures are not confused.
     /// </summary>
     private static (Event? Event, bool Signed) Verify(string payload, string signature, IReadOnlyList<string> secrets, TimeProvider time)
     {
@@ -142,32 +146,45 @@ public static partial class StripeWebhooks
             return (null, false);
         }
         var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var signed = false;
         foreach (var secret in secrets)
         {
             try
             {
-                // Not throwing on an API version mismatch: a mismatch would otherwise look like a bad
-                // signature and Stripe would retry, then disable the endpoint. The fields read here
-                // (id, type, created, metadata, status) are stable across versions; the mismatch is logged.
-                return (EventUtility.ConstructEvent(payload, signature, secret, ToleranceSeconds, now, throwOnApiVersionMismatch: false), true);
+                EventUtility.ValidateSignature(payload, signature, secret, ToleranceSeconds, now);
+                signed = true;
+                break;
             }
             catch (StripeException)
             {
                 // Not this secret (or stale, or malformed): try the next one.
             }
-            catch (Newtonsoft.Json.JsonException)
-            {
-                // The signature held (parsing comes after it), the body is not an event.
-                return (null, true);
-            }
         }
-        return (null, false);
+        if (!signed)
+        {
+            return (null, false);
+        }
+
+        try
+        {
+            // Not throwing on an API version mismatch: a mismatch would otherwise reject every delivery
+            // until Stripe disables the endpoint. The fields read here (id, type, created, metadata,
+            // status) are stable across versions; the mismatch is logged.
+            var stripeEvent = EventUtility.ParseEvent(payload, throwOnApiVersionMismatch: false);
+            return stripeEvent is { Id.Length: > 0 and <= MaxEventIdLength, Type.Length: > 0 and <= MaxEventTypeLength }
+                ? (stripeEvent, true)
+                : (null, true);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return (null, true);
+        }
     }
 
     /// <summary>Sets the tier the event implies; returns the organization it applied to, if any.</summary>
     private static async Task<Guid?> ApplyAsync(Event stripeEvent, ConvergioDb db, AuditLog audit, ILogger logger, CancellationToken cancellationToken)
     {
-        (Dictionary<string, string>? metadata, string? tier) = stripeEvent.Data.Object switch
+        (Dictionary<string, string>? metadata, string? tier) = stripeEvent.Data?.Object switch
         {
             Subscription subscription when stripeEvent.Type is EventTypes.CustomerSubscriptionCreated or EventTypes.CustomerSubscriptionUpdated =>
                 (subscription.Metadata, PaidStatuses.Contains(subscription.Status) ? TierOf(subscription.Metadata) : OrganizationTiers.Free),

@@ -319,16 +319,33 @@ public sealed class StripeWebhookTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    [Fact]
-    public async Task A_correctly_signed_body_that_is_not_an_event_is_400_not_500()
+    [Theory]
+    [InlineData("{\"id\": [not json")]
+    [InlineData("[]")]
+    [InlineData("{}")]
+    [InlineData("{\"data\": 5}")]
+    [InlineData("{\"id\": \"evt_1\", \"type\": \"customer.subscription.created\", \"data\": {\"object\": {\"object\": \"subscription\", \"metadata\": 5}}}")]
+    public async Task A_correctly_signed_body_that_is_not_an_event_is_400_not_500(string payload)
     {
         var secret = TestKeys.StripeWebhookSecret();
         await using var factory = Factory(Db.Sqlite, secret);
-        const string payload = "{\"id\": [not json";
 
         var response = await DeliverAsync(factory, payload, Sign(payload, secret, factory.Time.GetUtcNow()));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(0, await factory.QueryAsync(d => d.ProcessedWebhookEvents.CountAsync()));
+        Assert.Equal(0, await factory.QueryAsync(d => d.AuditEvents.CountAsync(e => e.Action == BillingAuditActions.WebhookRejected)));
+    }
+
+    [Fact]
+    public async Task A_signed_event_without_data_is_acknowledged()
+    {
+        var secret = TestKeys.StripeWebhookSecret();
+        await using var factory = Factory(Db.Sqlite, secret);
+        const string payload = "{\"id\": \"evt_nodata\", \"type\": \"customer.subscription.created\"}";
+
+        var response = await DeliverAsync(factory, payload, Sign(payload, secret, factory.Time.GetUtcNow()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }
