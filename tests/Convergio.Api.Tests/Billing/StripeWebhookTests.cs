@@ -70,10 +70,10 @@ public sealed class StripeWebhookTests
     }
 
     private static Task<string> TierAsync(ConvergioFactory factory, Guid orgId) =>
-        factory.QueryAsync(db => db.Organizations.Where(o => o.Id == orgId).Select(o => o.Tier).SingleAsync());
+        factory.WithDbAsync(db => db.Organizations.Where(o => o.Id == orgId).Select(o => o.Tier).SingleAsync());
 
     private static Task<int> TierChangesAsync(ConvergioFactory factory, Guid orgId) =>
-        factory.QueryAsync(db => db.AuditEvents.CountAsync(e => e.Action == BillingAuditActions.TierChanged && e.OrgId == orgId));
+        factory.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == BillingAuditActions.TierChanged && e.OrgId == orgId));
 
     [Theory]
     [InlineData(Db.Sqlite)]
@@ -90,7 +90,7 @@ public sealed class StripeWebhookTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("pro", await TierAsync(factory, orgId));
         Assert.Equal(1, await TierChangesAsync(factory, orgId));
-        Assert.Equal(1, await factory.QueryAsync(d => d.ProcessedWebhookEvents.CountAsync()));
+        Assert.Equal(1, await factory.WithDbAsync(d => d.ProcessedWebhookEvents.CountAsync()));
     }
 
     [Theory]
@@ -110,8 +110,8 @@ public sealed class StripeWebhookTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(OrganizationTiers.Free, await TierAsync(factory, orgId));
-        Assert.Equal(0, await factory.QueryAsync(d => d.ProcessedWebhookEvents.CountAsync()));
-        var audit = await factory.QueryAsync(d => d.AuditEvents.SingleAsync(e => e.Action == BillingAuditActions.WebhookRejected));
+        Assert.Equal(0, await factory.WithDbAsync(d => d.ProcessedWebhookEvents.CountAsync()));
+        var audit = await factory.WithDbAsync(d => d.AuditEvents.SingleAsync(e => e.Action == BillingAuditActions.WebhookRejected));
         Assert.Equal(AuditOutcomes.Denied, audit.Outcome);
         Assert.DoesNotContain(secret, audit.Data ?? "", StringComparison.Ordinal);
         var measurement = Assert.Single(failures.GetMeasurementSnapshot());
@@ -192,7 +192,7 @@ public sealed class StripeWebhookTests
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(OrganizationTiers.Free, await TierAsync(factory, orgId));
         Assert.Equal(1, await TierChangesAsync(factory, orgId));
-        Assert.Equal(1, await factory.QueryAsync(d => d.ProcessedWebhookEvents.CountAsync()));
+        Assert.Equal(1, await factory.WithDbAsync(d => d.ProcessedWebhookEvents.CountAsync()));
     }
 
     [Theory]
@@ -211,7 +211,7 @@ public sealed class StripeWebhookTests
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal("pro", await TierAsync(factory, orgId));
         Assert.Equal(1, await TierChangesAsync(factory, orgId));
-        Assert.Equal(1, await factory.QueryAsync(d => d.ProcessedWebhookEvents.CountAsync()));
+        Assert.Equal(1, await factory.WithDbAsync(d => d.ProcessedWebhookEvents.CountAsync()));
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed class StripeWebhookTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(OrganizationTiers.Free, await TierAsync(factory, orgId));
-        Assert.Equal("invoice.paid", await factory.QueryAsync(d => d.ProcessedWebhookEvents.Select(e => e.Type).SingleAsync()));
+        Assert.Equal("invoice.paid", await factory.WithDbAsync(d => d.ProcessedWebhookEvents.Select(e => e.Type).SingleAsync()));
     }
 
     [Fact]
@@ -333,8 +333,8 @@ public sealed class StripeWebhookTests
         var response = await DeliverAsync(factory, payload, Sign(payload, secret, factory.Time.GetUtcNow()));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(0, await factory.QueryAsync(d => d.ProcessedWebhookEvents.CountAsync()));
-        Assert.Equal(0, await factory.QueryAsync(d => d.AuditEvents.CountAsync(e => e.Action == BillingAuditActions.WebhookRejected)));
+        Assert.Equal(0, await factory.WithDbAsync(d => d.ProcessedWebhookEvents.CountAsync()));
+        Assert.Equal(0, await factory.WithDbAsync(d => d.AuditEvents.CountAsync(e => e.Action == BillingAuditActions.WebhookRejected)));
     }
 
     [Fact]

@@ -20,14 +20,14 @@ public sealed class ProviderKeyTests
     /// <summary>A key-shaped value made at run time, so nothing secret-looking is committed.</summary>
     private static string OpenAiKey() => "sk-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
-    private static async Task<ProviderKeyResponse> CreateAsync(TestUser user, string apiKey, string provider = "openai", string? label = null)
+    private static async Task<ProviderKeyResponse> CreateAsync(SignedInUser user, string apiKey, string provider = "openai", string? label = null)
     {
         var response = await user.Browser.PostJsonAsync(Path, new { provider, apiKey, label });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<ProviderKeyResponse>(TestContext.Current.CancellationToken))!;
     }
 
-    private static async Task<List<ProviderKeyResponse>> ListAsync(TestUser user) =>
+    private static async Task<List<ProviderKeyResponse>> ListAsync(SignedInUser user) =>
         (await user.Client.GetFromJsonAsync<List<ProviderKeyResponse>>(Path, TestContext.Current.CancellationToken))!;
 
     [Theory]
@@ -57,7 +57,7 @@ public sealed class ProviderKeyTests
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Empty(await ListAsync(user));
 
-        var actions = await factory.QueryAsync(d => d.AuditEvents.Where(e => e.TargetId == created.Id.ToString()).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
+        var actions = await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.TargetId == created.Id.ToString()).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
         Assert.Equal([ProviderKeyAuditActions.Created, ProviderKeyAuditActions.Deleted], actions);
     }
 
@@ -149,9 +149,9 @@ public sealed class ProviderKeyTests
         await user.Browser.DeleteAsync($"{Path}/{created.Id}");
         var stored = await CreateAsync(user, apiKey);
 
-        var ciphertext = await factory.QueryAsync(d => d.ProviderKeys.Where(k => k.Id == stored.Id).Select(k => k.Ciphertext).SingleAsync());
+        var ciphertext = await factory.WithDbAsync(d => d.ProviderKeys.Where(k => k.Id == stored.Id).Select(k => k.Ciphertext).SingleAsync());
         Assert.Equal(apiKey, factory.Services.GetRequiredService<FernetKeyRing>().Decrypt(ciphertext));
-        var audit = await factory.QueryAsync(d => d.AuditEvents.Select(e => e.Data ?? "").ToListAsync());
+        var audit = await factory.WithDbAsync(d => d.AuditEvents.Select(e => e.Data ?? "").ToListAsync());
         Assert.DoesNotContain(audit, data => data.Contains(apiKey, StringComparison.Ordinal));
 
         var logs = factory.Services.GetFakeLogCollector().GetSnapshot();

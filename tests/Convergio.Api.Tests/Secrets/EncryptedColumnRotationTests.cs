@@ -24,7 +24,7 @@ public sealed class EncryptedColumnRotationTests
         var plaintexts = new Dictionary<Guid, string>();
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
-        var user = new User { Id = Guid.NewGuid(), Email = TestUsers.NewEmail(), PasswordHash = "not-used", CreatedAt = factory.Time.GetUtcNow().UtcDateTime };
+        var user = new User { Id = Guid.NewGuid(), Email = AuthTestExtensions.NewEmail(), PasswordHash = "not-used", CreatedAt = factory.Time.GetUtcNow().UtcDateTime };
         db.Users.Add(user);
         for (var i = 0; i < count; i++)
         {
@@ -46,7 +46,7 @@ public sealed class EncryptedColumnRotationTests
     }
 
     private static Task<Dictionary<Guid, string>> CiphertextsAsync(ConvergioFactory factory) =>
-        factory.QueryAsync(db => db.ProviderKeys.ToDictionaryAsync(k => k.Id, k => k.Ciphertext));
+        factory.WithDbAsync(db => db.ProviderKeys.ToDictionaryAsync(k => k.Id, k => k.Ciphertext));
 
     [Fact]
     public void Provider_keys_are_registered_as_an_encrypted_column()
