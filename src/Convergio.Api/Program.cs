@@ -1,9 +1,11 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
+using Convergio.Api.Billing;
 using Convergio.Api.Data;
 using Convergio.Api.Edge;
 using Convergio.Api.Mail;
 using Convergio.Api.Observability;
+using Convergio.Api.ProviderKeys;
 using Convergio.Api.Secrets;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +30,7 @@ builder.Services.AddMetrics();
 builder.Services.AddSingleton<SecurityMetrics>();
 builder.AddApiDocs();
 builder.AddAuth();
+builder.AddProviderKeys();
 
 var app = builder.Build();
 
@@ -48,6 +51,8 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapAuth();
 app.MapCspReports();
+app.MapProviderKeys();
+app.MapStripeWebhooks();
 app.MapApiDocs();
 
 try
