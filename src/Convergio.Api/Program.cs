@@ -12,6 +12,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 
 builder.AddSecrets();
 builder.AddStructuredLogging();
+builder.AddObservability();
 builder.AddProblemDetailsEverywhere();
 builder.AddRequestBodyLimit();
 builder.AddTrustedProxies();
@@ -39,6 +40,7 @@ app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapMetrics();
 app.MapAuth();
 app.MapApiDocs();
 
