@@ -28,7 +28,7 @@ public static class ApiProcess
     {
         var process = Process.Start(StartInfo(settings, environment, url.ToString()))!;
         var api = new RunningApi(process, url);
-        using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
+        using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
         for (var attempt = 0; attempt < 120 && !process.HasExited; attempt++)
         {
             try
@@ -38,9 +38,9 @@ public static class ApiProcess
                     return api;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or still starting on a busy machine.
             }
             await Task.Delay(500);
         }
