@@ -14,6 +14,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 
 builder.AddSecrets();
 builder.AddStructuredLogging();
+builder.AddObservability();
 builder.AddProblemDetailsEverywhere();
 builder.AddRequestBodyLimit();
 builder.AddTrustedProxies();
@@ -49,6 +50,7 @@ app.UseRateLimits();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapMetrics();
 app.MapAuth();
 app.MapCspReports();
 app.MapProviderKeys();
