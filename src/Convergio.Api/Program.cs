@@ -1,5 +1,6 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Data;
+using Convergio.Api.Disclosure;
 using Convergio.Api.Edge;
 using Convergio.Api.Mail;
 using Convergio.Api.Observability;
@@ -17,6 +18,7 @@ builder.AddTrustedProxies();
 builder.AddData();
 builder.AddAudit();
 builder.AddMail();
+builder.AddDisclosure();
 builder.AddRateLimits();
 builder.AddHealth();
 builder.Services.AddMetrics();
@@ -37,6 +39,8 @@ app.UseAuthorization();
 
 app.MapHealth();
 app.MapApiDocs();
+app.MapAudit();
+app.MapDisclosure();
 
 try
 {
