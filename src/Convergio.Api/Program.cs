@@ -1,4 +1,5 @@
 using Convergio.Api.Audit;
+using Convergio.Api.Auth;
 using Convergio.Api.Data;
 using Convergio.Api.Disclosure;
 using Convergio.Api.Edge;
@@ -24,7 +25,7 @@ builder.AddHealth();
 builder.Services.AddMetrics();
 builder.Services.AddSingleton<SecurityMetrics>();
 builder.AddApiDocs();
-builder.Services.AddAuthorization();
+builder.AddAuth();
 
 var app = builder.Build();
 
@@ -34,10 +35,13 @@ app.UseRequestId();
 app.UseProblemDetailsEverywhere();
 app.UseRouting();
 app.UseRequestBodyLimit();
+app.UseAuthentication();
+app.UseCsrfProtection();
 app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapAuth();
 app.MapApiDocs();
 app.MapAudit();
 app.MapDisclosure();

@@ -32,6 +32,10 @@ public sealed class ConvergioFactory : WebApplicationFactory<Program>
             ["Email:PickupDirectory"] = Path.Combine(_directory, "mail"),
             ["ConnectionStrings:Postgres"] = null,
             ["ConnectionStrings:Redis"] = null,
+            // Tests share one client address; rate-limit tests set their own limits.
+            ["RateLimiting:Auth:PermitLimit"] = "100000",
+            ["RateLimiting:General:PermitLimit"] = "100000",
+            ["RateLimiting:Admin:PermitLimit"] = "100000",
         };
         if (db == Db.Postgres)
         {

@@ -92,6 +92,86 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_security_reports", x => x.id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "throttle_buckets",
+                columns: table => new
+                {
+                    key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    count = table.Column<int>(type: "INTEGER", nullable: false),
+                    window_started_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    blocked_until = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_throttle_buckets", x => x.key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    full_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    password_hash = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    tier = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    is_platform_admin = table.Column<bool>(type: "INTEGER", nullable: false),
+                    disabled_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    email_verified_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_users", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "password_reset_tokens",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    token_hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_password_reset_tokens", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_password_reset_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sessions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    token_hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    last_seen_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    user_agent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sessions", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_sessions_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_audit_events_actor_user_id_occurred_at",
                 table: "audit_events",
@@ -119,9 +199,42 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 columns: new[] { "sent_at", "next_attempt_at" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_password_reset_tokens_token_hash",
+                table: "password_reset_tokens",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_password_reset_tokens_user_id",
+                table: "password_reset_tokens",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_security_reports_received_at",
                 table: "security_reports",
                 column: "received_at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_expires_at",
+                table: "sessions",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_token_hash",
+                table: "sessions",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_user_id",
+                table: "sessions",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_email",
+                table: "users",
+                column: "email",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -137,7 +250,19 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 name: "outbox_emails");
 
             migrationBuilder.DropTable(
+                name: "password_reset_tokens");
+
+            migrationBuilder.DropTable(
                 name: "security_reports");
+
+            migrationBuilder.DropTable(
+                name: "sessions");
+
+            migrationBuilder.DropTable(
+                name: "throttle_buckets");
+
+            migrationBuilder.DropTable(
+                name: "users");
         }
     }
 }

@@ -93,6 +93,86 @@ namespace Convergio.Api.Data.Migrations.Postgres
                     table.PrimaryKey("PK_security_reports", x => x.id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "throttle_buckets",
+                columns: table => new
+                {
+                    key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    count = table.Column<int>(type: "integer", nullable: false),
+                    window_started_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    blocked_until = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_throttle_buckets", x => x.key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    full_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    password_hash = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    tier = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    is_platform_admin = table.Column<bool>(type: "boolean", nullable: false),
+                    disabled_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    email_verified_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_users", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "password_reset_tokens",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    token_hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    used_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_password_reset_tokens", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_password_reset_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sessions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    token_hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_seen_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ip = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    user_agent = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sessions", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_sessions_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_audit_events_actor_user_id_occurred_at",
                 table: "audit_events",
@@ -120,9 +200,42 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 columns: new[] { "sent_at", "next_attempt_at" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_password_reset_tokens_token_hash",
+                table: "password_reset_tokens",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_password_reset_tokens_user_id",
+                table: "password_reset_tokens",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_security_reports_received_at",
                 table: "security_reports",
                 column: "received_at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_expires_at",
+                table: "sessions",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_token_hash",
+                table: "sessions",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sessions_user_id",
+                table: "sessions",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_email",
+                table: "users",
+                column: "email",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -138,7 +251,19 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "outbox_emails");
 
             migrationBuilder.DropTable(
+                name: "password_reset_tokens");
+
+            migrationBuilder.DropTable(
                 name: "security_reports");
+
+            migrationBuilder.DropTable(
+                name: "sessions");
+
+            migrationBuilder.DropTable(
+                name: "throttle_buckets");
+
+            migrationBuilder.DropTable(
+                name: "users");
         }
     }
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sign-in timing parity: starts the API on SQLite on a loopback port with the sign-in limits
+# raised (the penalty would otherwise answer 429 without hashing), measures unknown-email
+# against wrong-password logins, and writes bench/results/login-timing.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+work=$(mktemp -d)
+trap 'kill $api 2>/dev/null || true; rm -rf "$work"' EXIT
+dotnet build src/Convergio.Api -c Release -v q -nologo >/dev/null
+ASPNETCORE_ENVIRONMENT=Development Database__SqlitePath="$work/bench.db" \
+  RateLimiting__Auth__PermitLimit=100000 \
+  dotnet src/Convergio.Api/bin/Release/net10.0/Convergio.Api.dll --urls "http://127.0.0.1:$port" >"$work/api.log" 2>&1 &
+api=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/live" >/dev/null && break; sleep 0.2; done
+dotnet run --project bench/LoginTiming -c Release -- "http://127.0.0.1:$port" "${ROUNDS:-60}" bench/results/login-timing.txt

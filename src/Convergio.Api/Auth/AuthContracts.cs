@@ -1,0 +1,37 @@
+using Convergio.Api.Edge;
+
+namespace Convergio.Api.Auth;
+
+public sealed record RegisterRequest(string Email, string Password, string? FullName) : IAccountScopedRequest;
+
+public sealed record LoginRequest(string Email, string Password) : IAccountScopedRequest;
+
+public sealed record ChangePasswordRequest(string CurrentPassword, string NewPassword);
+
+public sealed record ForgotPasswordRequest(string Email) : IAccountScopedRequest;
+
+public sealed record ResetPasswordRequest(string Token, string NewPassword);
+
+public sealed record UserResponse(Guid Id, string Email, string? FullName, string Tier)
+{
+    public static UserResponse From(User user) => new(user.Id, user.Email, user.FullName, user.Tier);
+}
+
+public sealed record CsrfResponse(string Token);
+
+public sealed record SessionResponse(Guid Id, DateTime CreatedAt, DateTime LastSeenAt, string? Ip, string? UserAgent, bool Current);
+
+public sealed record AcceptedResponse(string Message);
+
+/// <summary>Audit action names written by sign-in and session endpoints.</summary>
+public static class AuthAuditActions
+{
+    public const string Register = "auth.register";
+    public const string LoginSucceeded = "auth.login.succeeded";
+    public const string LoginFailed = "auth.login.failed";
+    public const string Logout = "auth.logout";
+    public const string PasswordChanged = "auth.password.changed";
+    public const string PasswordResetRequested = "auth.password.reset_requested";
+    public const string PasswordReset = "auth.password.reset";
+    public const string SessionRevoked = "auth.session.revoked";
+}

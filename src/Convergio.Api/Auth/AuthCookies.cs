@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+
+namespace Convergio.Api.Auth;
+
+/// <summary>Names and attributes of the session and CSRF cookies, in one place.</summary>
+public sealed class AuthCookies(IOptions<AuthOptions> options, IHostEnvironment environment)
+{
+    public string SessionCookieName => options.Value.SessionCookieName is { Length: > 0 } name
+        ? name
+        : environment.IsProduction() ? AuthNames.HostSessionCookie : AuthNames.SessionCookie;
+
+    /// <summary>
+    /// Path=/ and no Domain (required by the <c>__Host-</c> prefix); SameSite=Lax; Secure in
+    /// Production; Max-Age the absolute session lifetime (7 days at most).
+    /// </summary>
+    public CookieOptions Options(bool httpOnly) => new()
+    {
+        HttpOnly = httpOnly,
+        SameSite = SameSiteMode.Lax,
+        Secure = environment.IsProduction(),
+        Path = "/",
+        IsEssential = true,
+        MaxAge = options.Value.AbsoluteLifetime,
+    };
+}

@@ -1,0 +1,311 @@
+using Convergio.Api.Audit;
+using Convergio.Api.Data;
+using Convergio.Api.Edge;
+using Convergio.Api.Mail;
+using Convergio.Api.Observability;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Convergio.Api.Auth;
+
+public static class AuthEndpoints
+{
+    private const string InvalidCredentials = "Invalid credentials";
+    private const int MaxFullNameLength = 200;
+    private const int ChangePasswordAttempts = 3;
+    private static readonly TimeSpan ChangePasswordWindow = TimeSpan.FromMinutes(15);
+
+    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/v1/auth").WithTags("Auth");
+
+        // Anonymous by design: account creation, sign-in and recovery (per-IP and per-account limits).
+        auth.MapPost("/register", RegisterAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+        auth.MapPost("/login", LoginAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+        auth.MapPost("/forgot-password", ForgotPasswordAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+        auth.MapPost("/reset-password", ResetPasswordAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+        auth.MapGet("/csrf", IssueCsrf).AllowPublic().RequireRateLimiting(RateLimitPolicies.General);
+
+        // Everything else needs a live session.
+        var signedIn = auth.MapGroup("").RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General);
+        signedIn.MapPost("/logout", LogoutAsync);
+        signedIn.MapGet("/me", MeAsync);
+        signedIn.MapPost("/change-password", ChangePasswordAsync);
+        signedIn.MapGet("/sessions", ListSessionsAsync);
+        signedIn.MapDelete("/sessions/{id:guid}", RevokeSessionAsync);
+        signedIn.MapPost("/sessions/revoke-others", RevokeOtherSessionsAsync);
+        return app;
+    }
+
+    private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+        RegisterRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var email = Emails.Normalize(request.Email);
+        var errors = new Dictionary<string, string[]>();
+        if (!Emails.IsValid(email))
+        {
+            errors["email"] = ["Enter a valid email address."];
+        }
+        if (PasswordPolicy.Check(request.Password, email) is { } passwordError)
+        {
+            errors["password"] = [passwordError];
+        }
+        var fullName = string.IsNullOrWhiteSpace(request.FullName) ? null : request.FullName.Trim();
+        if (fullName?.Length > MaxFullNameLength)
+        {
+            errors["fullName"] = [$"Full name must be at most {MaxFullNameLength} characters."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await db.Users.AnyAsync(u => u.Email == email, cancellationToken))
+        {
+            return EmailTaken();
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var user = new User
+        {
+            Id = Guid.NewGuid(),
+            Email = email,
+            FullName = fullName,
+            PasswordHash = await hasher.HashAsync(request.Password),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Users.Add(user);
+        var session = sessions.Start(http, user);
+        audit.Record(AuthAuditActions.Register, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return EmailTaken();
+        }
+
+        sessions.SetCookies(http, session);
+        return TypedResults.Created("/api/v1/auth/me", UserResponse.From(user));
+    }
+
+    private static ProblemHttpResult EmailTaken() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "An account with this email already exists.");
+
+    private static async Task<IResult> LoginAsync(
+        LoginRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
+        AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
+    {
+        var email = Emails.Normalize(request.Email);
+        var password = request.Password ?? "";
+        var throttleKey = AttemptThrottle.LoginKey(email);
+
+        // The penalty is checked before the password, so a correct guess during it gains nothing;
+        // unknown emails collect penalties too, so a 429 says nothing about existence.
+        if (await throttle.BlockedForAsync(throttleKey, cancellationToken) is { } wait)
+        {
+            metrics.LoginAttempt("locked");
+            return TooManyRequests.Problem(http, wait, "Too many failed sign-in attempts; try again later.");
+        }
+
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Email == email, cancellationToken);
+        // Unknown email: the same Argon2id work as a wrong password, so timing reveals nothing.
+        var verification = await hasher.VerifyAsync(password, user?.PasswordHash ?? hasher.DummyHash);
+        if (user is null || user.DisabledAt is not null || verification == PasswordVerification.Failed)
+        {
+            await throttle.RecordLoginFailureAsync(throttleKey, cancellationToken);
+            audit.Record(AuthAuditActions.LoginFailed, AuditOutcomes.Failure, actorUserId: user?.Id, targetType: "user", targetId: user?.Id.ToString(),
+                data: new { reason = user is null ? "unknown_account" : user.DisabledAt is not null ? "disabled" : "wrong_password" });
+            await db.SaveChangesAsync(cancellationToken);
+            metrics.LoginAttempt("failed");
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: InvalidCredentials);
+        }
+
+        if (verification == PasswordVerification.SucceededRehashNeeded)
+        {
+            user.PasswordHash = await hasher.HashAsync(password);
+        }
+        await throttle.ResetAsync(throttleKey, cancellationToken);
+        var session = sessions.Start(http, user);
+        audit.Record(AuthAuditActions.LoginSucceeded, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        sessions.SetCookies(http, session);
+        metrics.LoginAttempt("succeeded");
+        return TypedResults.Ok(UserResponse.From(user));
+    }
+
+    private static async Task<NoContent> LogoutAsync(HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
+    {
+        var sessionId = http.User.FindSessionId();
+        db.Sessions.RemoveRange(await db.Sessions.Where(s => s.Id == sessionId).ToListAsync(cancellationToken));
+        audit.Record(AuthAuditActions.Logout, targetType: "session", targetId: sessionId.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        metrics.SessionEnded();
+        sessions.ClearCookies(http);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<UserResponse>, UnauthorizedHttpResult>> MeAsync(HttpContext http, ConvergioDb db, CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        return user is null ? TypedResults.Unauthorized() : TypedResults.Ok(UserResponse.From(user));
+    }
+
+    private static Ok<CsrfResponse> IssueCsrf(HttpContext http, CsrfTokens csrf) =>
+        TypedResults.Ok(new CsrfResponse(csrf.Issue(http, http.User.FindSessionId())));
+
+    private static async Task<IResult> ChangePasswordAsync(
+        ChangePasswordRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
+        AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        if (await throttle.TryTakeAsync(AttemptThrottle.ChangePasswordKey(userId), ChangePasswordAttempts, ChangePasswordWindow, cancellationToken) is { } wait)
+        {
+            return TooManyRequests.Problem(http, wait, "Too many password change attempts; try again later.");
+        }
+        // The attempt counts even when it fails.
+        await db.SaveChangesAsync(cancellationToken);
+
+        var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
+        if (await hasher.VerifyAsync(request.CurrentPassword ?? "", user.PasswordHash) == PasswordVerification.Failed)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["currentPassword"] = ["Current password is incorrect."] });
+        }
+        if (PasswordPolicy.Check(request.NewPassword, user.Email) is { } passwordError)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = [passwordError] });
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        user.PasswordHash = await hasher.HashAsync(request.NewPassword);
+        user.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        await InvalidateResetTokensAsync(db, user.Id, user.UpdatedAt, cancellationToken);
+        audit.Record(AuthAuditActions.PasswordChanged, targetType: "user", targetId: user.Id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        await sessions.RevokeAllAsync(user.Id, keep: http.User.FindSessionId(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem>> ForgotPasswordAsync(
+        ForgotPasswordRequest request, ConvergioDb db, Mailer mailer, AuditLog audit, IOptions<AuthOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var email = Emails.Normalize(request.Email);
+        if (!Emails.IsValid(email))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["email"] = ["Enter a valid email address."] });
+        }
+
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email && u.DisabledAt == null, cancellationToken);
+        if (user is not null)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var token = SessionTokens.New();
+            db.PasswordResetTokens.Add(new PasswordResetToken
+            {
+                Id = Guid.NewGuid(),
+                UserId = user.Id,
+                TokenHash = SessionTokens.Hash(token),
+                CreatedAt = now,
+                ExpiresAt = now + options.Value.ResetTokenLifetime,
+            });
+            var link = QueryHelpers.AddQueryString(options.Value.ResetPasswordUrl, "token", token);
+            mailer.Enqueue(user.Email, "Reset your Convergio password",
+                $"Someone asked to reset the password of your Convergio account.\n\nTo choose a new password, open this link within {options.Value.ResetTokenLifetime.TotalMinutes:0} minutes:\n{link}\n\nIf it was not you, ignore this message; your password is unchanged.");
+            audit.Record(AuthAuditActions.PasswordResetRequested, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return TypedResults.Accepted((string?)null, new AcceptedResponse("If an account exists for this email, a reset link is on its way."));
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem>> ResetPasswordAsync(
+        ResetPasswordRequest request, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var invalid = TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["The reset link is invalid, expired or already used."] });
+        if (string.IsNullOrEmpty(request.Token))
+        {
+            return invalid;
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var hash = SessionTokens.Hash(request.Token);
+        var reset = await db.PasswordResetTokens.SingleOrDefaultAsync(t => t.TokenHash == hash && t.UsedAt == null && t.ExpiresAt > now, cancellationToken);
+        var user = reset is null ? null : await db.Users.SingleOrDefaultAsync(u => u.Id == reset.UserId && u.DisabledAt == null, cancellationToken);
+        if (user is null)
+        {
+            return invalid;
+        }
+        if (PasswordPolicy.Check(request.NewPassword, user.Email) is { } passwordError)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = [passwordError] });
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        user.PasswordHash = await hasher.HashAsync(request.NewPassword);
+        user.UpdatedAt = now;
+        await InvalidateResetTokensAsync(db, user.Id, now, cancellationToken);
+        audit.Record(AuthAuditActions.PasswordReset, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        await sessions.RevokeAllAsync(user.Id, keep: null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    // Every outstanding link dies when the password changes, by reset or by the user.
+    private static async Task InvalidateResetTokensAsync(ConvergioDb db, Guid userId, DateTime now, CancellationToken cancellationToken)
+    {
+        foreach (var token in await db.PasswordResetTokens.Where(t => t.UserId == userId && t.UsedAt == null).ToListAsync(cancellationToken))
+        {
+            token.UsedAt = now;
+        }
+    }
+
+    private static async Task<Ok<List<SessionResponse>>> ListSessionsAsync(HttpContext http, ConvergioDb db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        var current = http.User.FindSessionId();
+        var now = time.GetUtcNow().UtcDateTime;
+        var list = await db.Sessions.AsNoTracking()
+            .Where(s => s.UserId == userId && s.ExpiresAt > now)
+            .OrderByDescending(s => s.LastSeenAt)
+            .Select(s => new SessionResponse(s.Id, s.CreatedAt, s.LastSeenAt, s.Ip, s.UserAgent, s.Id == current))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(list);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeSessionAsync(
+        Guid id, HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == id && s.UserId == userId, cancellationToken);
+        if (session is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such session.");
+        }
+        db.Sessions.Remove(session);
+        audit.Record(AuthAuditActions.SessionRevoked, targetType: "session", targetId: id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        metrics.SessionEnded();
+        if (id == http.User.FindSessionId())
+        {
+            sessions.ClearCookies(http);
+        }
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> RevokeOtherSessionsAsync(HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var revoked = await sessions.RevokeAllAsync(userId, keep: http.User.FindSessionId(), cancellationToken);
+        audit.Record(AuthAuditActions.SessionRevoked, targetType: "user", targetId: userId.ToString(), data: new { scope = "others", count = revoked });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,38 @@
+using Convergio.Api.Edge;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Convergio.Api.Auth;
+
+public static class AuthExtensions
+{
+    /// <summary>
+    /// Session-cookie authentication and deny-by-default authorization: the fallback policy
+    /// requires a signed-in session, so an endpoint is anonymous only through <c>AllowPublic()</c>.
+    /// </summary>
+    public static WebApplicationBuilder AddAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
+        builder.Services.AddSingleton<AuthCookies>();
+        builder.Services.AddSingleton<CsrfTokens>();
+        builder.Services.AddScoped<SessionService>();
+        builder.Services.AddScoped<AttemptThrottle>();
+        builder.Services.AddHostedService<SessionPurge>();
+
+        builder.Services.AddAuthentication(AuthNames.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(AuthNames.Scheme, null);
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, FrameworkEndpointsPassThrough>();
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthNames.Scheme).RequireAuthenticatedUser().Build())
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthNames.Scheme).RequireAuthenticatedUser().Build())
+            .AddPolicy(AuthorizationPolicies.PlatformAdmin, policy => policy
+                .AddAuthenticationSchemes(AuthNames.Scheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(AuthNames.PlatformAdminClaim, "true"));
+        return builder;
+    }
+}

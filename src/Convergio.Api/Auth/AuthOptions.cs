@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Convergio.Api.Auth;
+
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>Overrides the session cookie's name (default <c>__Host-session</c> in Production, <c>session</c> elsewhere).</summary>
+    public string? SessionCookieName { get; set; }
+
+    /// <summary>A session unused for this long ends.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>A session ends this long after sign-in, whatever the activity (the baseline's 7 days at most).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    public TimeSpan AbsoluteLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Where the emailed reset link points; the token is appended as <c>?token=</c>.</summary>
+    [Required, Url]
+    public string ResetPasswordUrl { get; set; } = "https://app.convergio.io/reset-password";
+
+    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
+    public TimeSpan ResetTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    public PasswordHashingOptions Password { get; set; } = new();
+}
+
+/// <summary>Argon2id cost (OWASP's minimum profile by default: 19 MiB, 2 passes, 1 lane).</summary>
+public sealed class PasswordHashingOptions
+{
+    [Range(19456, 1048576)]
+    public int MemoryKiB { get; set; } = 19456;
+
+    [Range(2, 10)]
+    public int Iterations { get; set; } = 2;
+
+    /// <summary>NSec supports one lane only.</summary>
+    [Range(1, 1)]
+    public int Parallelism { get; set; } = 1;
+}
+
+/// <summary>Names of the cookies and headers of session authentication and CSRF.</summary>
+public static class AuthNames
+{
+    public const string Scheme = "Session";
+    public const string SessionCookie = "session";
+    public const string HostSessionCookie = "__Host-session";
+    public const string CsrfCookie = "csrf_token";
+    public const string CsrfHeader = "X-CSRF-Token";
+    public const string PlatformAdminClaim = "convergio:platform_admin";
+}

@@ -1,0 +1,17 @@
+using System.Net.Mail;
+
+namespace Convergio.Api.Auth;
+
+public static class Emails
+{
+    public const int MaxLength = 254;
+
+    /// <summary>Trimmed and lower-cased: the one form stored, compared and used as a rate-limit key.</summary>
+    public static string Normalize(string? email) => (email ?? "").Trim().ToLowerInvariant();
+
+    public static bool IsValid(string normalized) =>
+        normalized.Length is > 0 and <= MaxLength
+        && MailAddress.TryCreate(normalized, out var address)
+        && address.Address == normalized
+        && normalized.IndexOf('@', StringComparison.Ordinal) is var at && at > 0 && normalized.IndexOf('.', at) > at + 1;
+}

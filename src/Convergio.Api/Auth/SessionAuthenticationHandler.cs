@@ -1,0 +1,81 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Convergio.Api.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Convergio.Api.Auth;
+
+/// <summary>
+/// Authenticates a request by its session cookie: the token's SHA-256 must name a session that
+/// is inside its absolute lifetime and idle timeout, of a user who is not disabled. The sliding
+/// <c>last_seen_at</c> is written at most once a minute per session, not on every request.
+/// </summary>
+public sealed class SessionAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ConvergioDb db,
+    AuthCookies cookies,
+    IOptions<AuthOptions> authOptions,
+    TimeProvider time,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+{
+    private static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Cookies.TryGetValue(cookies.SessionCookieName, out var token) || string.IsNullOrEmpty(token))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var hash = SessionTokens.Hash(token);
+        var now = time.GetUtcNow().UtcDateTime;
+        var idleCutoff = now - authOptions.Value.IdleTimeout;
+        var found = await db.Sessions.AsNoTracking()
+            .Where(s => s.TokenHash == hash && s.ExpiresAt > now && s.LastSeenAt > idleCutoff && s.User!.DisabledAt == null)
+            .Select(s => new { s.Id, s.UserId, s.LastSeenAt, s.User!.IsPlatformAdmin })
+            .SingleOrDefaultAsync(Context.RequestAborted);
+        if (found is null)
+        {
+            return AuthenticateResult.Fail("Session is unknown, expired or revoked.");
+        }
+
+        if (now - found.LastSeenAt >= LastSeenResolution)
+        {
+            await db.Sessions.Where(s => s.Id == found.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), Context.RequestAborted);
+        }
+
+        var claims = new List<Claim>
+        {
+            new(ConvergioClaims.UserId, found.UserId.ToString()),
+            new(ConvergioClaims.SessionId, found.Id.ToString()),
+        };
+        if (found.IsPlatformAdmin)
+        {
+            claims.Add(new(AuthNames.PlatformAdminClaim, "true"));
+        }
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, AuthNames.Scheme));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, AuthNames.Scheme));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in to use this endpoint.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "You do not have permission to do this.");
+
+    private async Task WriteProblemAsync(int status, string title, string detail)
+    {
+        Response.StatusCode = status;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,70 @@
+using Convergio.Api.Data;
+using Convergio.Api.Edge;
+using Convergio.Api.Observability;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Convergio.Api.Auth;
+
+/// <summary>Creates, finds and ends DB-backed sessions and writes their cookies.</summary>
+public sealed class SessionService(
+    ConvergioDb db,
+    IOptions<AuthOptions> options,
+    AuthCookies cookies,
+    TimeProvider time,
+    CsrfTokens csrf,
+    SecurityMetrics metrics)
+{
+    private const int MaxUserAgentLength = 512;
+
+    /// <summary>
+    /// Adds a new session for <paramref name="user"/> to the unit of work. Always a fresh token:
+    /// signing in never reuses an earlier session (no fixation). Call <see cref="SetCookies"/>
+    /// once the unit of work is saved.
+    /// </summary>
+    public NewSession Start(HttpContext http, User user)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = SessionTokens.New();
+        var userAgent = http.Request.Headers.UserAgent.ToString();
+        var session = new Session
+        {
+            Id = Guid.NewGuid(),
+            UserId = user.Id,
+            TokenHash = SessionTokens.Hash(token),
+            CreatedAt = now,
+            LastSeenAt = now,
+            ExpiresAt = now + options.Value.AbsoluteLifetime,
+            Ip = http.Connection.RemoteIpAddress?.ToString(),
+            UserAgent = userAgent.Length == 0 ? null : userAgent[..Math.Min(userAgent.Length, MaxUserAgentLength)],
+        };
+        db.Sessions.Add(session);
+        return new NewSession(session, token);
+    }
+
+    /// <summary>Sets the session cookie and a CSRF token bound to the new session.</summary>
+    public void SetCookies(HttpContext http, NewSession started)
+    {
+        http.Response.Cookies.Append(cookies.SessionCookieName, started.Token, cookies.Options(httpOnly: true));
+        csrf.Issue(http, started.Session.Id);
+        metrics.SessionStarted();
+    }
+
+    /// <summary>Clears the session and CSRF cookies on the response.</summary>
+    public void ClearCookies(HttpContext http)
+    {
+        http.Response.Cookies.Delete(cookies.SessionCookieName, cookies.Options(httpOnly: true));
+        http.Response.Cookies.Delete(AuthNames.CsrfCookie, cookies.Options(httpOnly: false));
+    }
+
+    /// <summary>Ends every session of the user except <paramref name="keep"/>.</summary>
+    public async Task<int> RevokeAllAsync(Guid userId, Guid? keep, CancellationToken cancellationToken)
+    {
+        var revoked = await db.Sessions.Where(s => s.UserId == userId && s.Id != keep).ExecuteDeleteAsync(cancellationToken);
+        metrics.SessionEnded(revoked);
+        return revoked;
+    }
+}
+
+/// <summary>A session added to the unit of work, with the token its cookie will carry.</summary>
+public sealed record NewSession(Session Session, string Token);
