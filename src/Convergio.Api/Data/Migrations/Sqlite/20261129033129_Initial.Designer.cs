@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Convergio.Api.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteConvergioDb))]
-    [Migration("20261129024057_Initial")]
+    [Migration("20261129033129_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
