@@ -77,8 +77,7 @@ public sealed class SecurityReportAdminTests
 
         var response = await PatchAsync(admin, id, "disclosed");
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict);
         Assert.Equal("received", Item(await ListAsync(admin), id).GetProperty("status").GetString());
         Assert.DoesNotContain(await AuditTrail.AllAsync(factory), e => e.Action == SecurityReportEndpoints.StatusChangedAction);
     }
@@ -93,8 +92,7 @@ public sealed class SecurityReportAdminTests
         Assert.Equal(HttpStatusCode.BadRequest, (await PatchAsync(admin, id, "received")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await PatchAsync(admin, id, "done")).StatusCode);
         var missing = await PatchAsync(admin, Guid.NewGuid(), "acknowledged");
-        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        await ProblemAssert.IsProblemAsync(missing, HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -119,14 +117,14 @@ public sealed class SecurityReportAdminTests
         return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("reportId").GetGuid();
     }
 
-    private static async Task<JsonElement> ListAsync(TestUser admin)
+    private static async Task<JsonElement> ListAsync(SignedInUser admin)
     {
         var response = await admin.Browser.GetAsync(AdminPath);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }
 
-    private static Task<HttpResponseMessage> PatchAsync(TestUser user, Guid id, string status) =>
+    private static Task<HttpResponseMessage> PatchAsync(SignedInUser user, Guid id, string status) =>
         user.Client.PatchAsJsonAsync($"{AdminPath}/{id}", new { status }, TestContext.Current.CancellationToken);
 
     private static JsonElement Item(JsonElement page, Guid id) =>

@@ -76,11 +76,8 @@ public sealed class SecurityReportIntakeTests
 
         var response = await client.PostAsJsonAsync(Path, body, TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
-        Assert.True(problem.TryGetProperty("traceId", out _));
         await using var scope = factory.Services.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
         Assert.Equal(0, await context.SecurityReports.CountAsync(TestContext.Current.CancellationToken));
@@ -107,8 +104,7 @@ public sealed class SecurityReportIntakeTests
 
         var response = await client.PostAsJsonAsync(Path, ValidReport(reproductionSteps: new string('x', SecurityReportLimits.MaxBodyBytes)), TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
         await using var scope = factory.Services.CreateAsyncScope();
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<ConvergioDb>().SecurityReports.CountAsync(TestContext.Current.CancellationToken));
     }
