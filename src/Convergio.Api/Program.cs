@@ -2,6 +2,7 @@ using Convergio.Api.Audit;
 using Convergio.Api.Auth;
 using Convergio.Api.Billing;
 using Convergio.Api.Data;
+using Convergio.Api.Disclosure;
 using Convergio.Api.Edge;
 using Convergio.Api.Mail;
 using Convergio.Api.Observability;
@@ -25,6 +26,7 @@ builder.AddCorsAllowlist();
 builder.AddData();
 builder.AddAudit();
 builder.AddMail();
+builder.AddDisclosure();
 builder.AddRateLimits();
 builder.AddHealth();
 builder.Services.AddMetrics();
@@ -56,6 +58,8 @@ app.MapCspReports();
 app.MapProviderKeys();
 app.MapStripeWebhooks();
 app.MapApiDocs();
+app.MapAudit();
+app.MapDisclosure();
 
 try
 {

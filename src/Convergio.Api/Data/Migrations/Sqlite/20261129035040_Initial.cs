@@ -27,7 +27,9 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                     ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     user_agent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
                     request_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    data = table.Column<string>(type: "TEXT", nullable: true)
+                    data = table.Column<string>(type: "text", nullable: true),
+                    prev_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -66,6 +68,28 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_outbox_emails", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "security_reports",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    received_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    reporter_email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    affected_component = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    reproduction_steps = table.Column<string>(type: "TEXT", maxLength: 32000, nullable: false),
+                    impact = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    suggested_mitigation = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: true),
+                    severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    acknowledged_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    triaged_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    status_changed_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_security_reports", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -242,6 +266,11 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 columns: new[] { "user_id", "created_at" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_security_reports_received_at",
+                table: "security_reports",
+                column: "received_at");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_sessions_expires_at",
                 table: "sessions",
                 column: "expires_at");
@@ -281,6 +310,9 @@ namespace Convergio.Api.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "provider_keys");
+
+            migrationBuilder.DropTable(
+                name: "security_reports");
 
             migrationBuilder.DropTable(
                 name: "sessions");

@@ -28,7 +28,9 @@ namespace Convergio.Api.Data.Migrations.Postgres
                     ip = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     user_agent = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
                     request_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    data = table.Column<string>(type: "text", nullable: true)
+                    data = table.Column<string>(type: "text", nullable: true),
+                    prev_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -67,6 +69,28 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_outbox_emails", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "security_reports",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    received_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    reporter_email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    affected_component = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    reproduction_steps = table.Column<string>(type: "character varying(32000)", maxLength: 32000, nullable: false),
+                    impact = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    suggested_mitigation = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: true),
+                    severity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    acknowledged_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    triaged_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    status_changed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_security_reports", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -243,6 +267,11 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 columns: new[] { "user_id", "created_at" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_security_reports_received_at",
+                table: "security_reports",
+                column: "received_at");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_sessions_expires_at",
                 table: "sessions",
                 column: "expires_at");
@@ -282,6 +311,9 @@ namespace Convergio.Api.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "provider_keys");
+
+            migrationBuilder.DropTable(
+                name: "security_reports");
 
             migrationBuilder.DropTable(
                 name: "sessions");
