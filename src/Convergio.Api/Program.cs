@@ -1,9 +1,11 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
+using Convergio.Api.Billing;
 using Convergio.Api.Data;
 using Convergio.Api.Edge;
 using Convergio.Api.Mail;
 using Convergio.Api.Observability;
+using Convergio.Api.ProviderKeys;
 using Convergio.Api.Secrets;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +14,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 
 builder.AddSecrets();
 builder.AddStructuredLogging();
+builder.AddObservability();
 builder.AddProblemDetailsEverywhere();
 builder.AddRequestBodyLimit();
 builder.AddTrustedProxies();
@@ -28,6 +31,7 @@ builder.Services.AddMetrics();
 builder.Services.AddSingleton<SecurityMetrics>();
 builder.AddApiDocs();
 builder.AddAuth();
+builder.AddProviderKeys();
 
 var app = builder.Build();
 
@@ -46,8 +50,11 @@ app.UseRateLimits();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapMetrics();
 app.MapAuth();
 app.MapCspReports();
+app.MapProviderKeys();
+app.MapStripeWebhooks();
 app.MapApiDocs();
 
 try

@@ -5,5 +5,7 @@ var root = new RootCommand("Operate a Convergio deployment: database, keys, conf
 {
     MigrateCommand.Create(),
     ConfigCommand.Create(),
+    KeysCommand.Create(),
+    Convergio.Cli.Baseline.BaselineCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

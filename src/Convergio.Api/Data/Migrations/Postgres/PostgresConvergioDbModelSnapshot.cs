@@ -267,6 +267,44 @@ namespace Convergio.Api.Data.Migrations.Postgres
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Convergio.Api.Billing.ProcessedWebhookEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AppliedToOrgId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("applied_to_org_id");
+
+                    b.Property<DateTime>("EventCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("event_created_at");
+
+                    b.Property<DateTime>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppliedToOrgId", "EventCreatedAt");
+
+                    b.ToTable("processed_webhook_events", (string)null);
+                });
+
             modelBuilder.Entity("Convergio.Api.Mail.OutboxEmail", b =>
                 {
                     b.Property<Guid>("Id")
@@ -317,6 +355,56 @@ namespace Convergio.Api.Data.Migrations.Postgres
                     b.HasIndex("SentAt", "NextAttemptAt");
 
                     b.ToTable("outbox_emails", (string)null);
+                });
+
+            modelBuilder.Entity("Convergio.Api.ProviderKeys.ProviderKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Ciphertext")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("ciphertext")
+                        .HasAnnotation("Convergio:FernetEncrypted", true);
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("label");
+
+                    b.Property<string>("Last4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("last4");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("provider_keys", (string)null);
                 });
 
             modelBuilder.Entity("Convergio.Api.Tenancy.Organization", b =>
@@ -374,6 +462,23 @@ namespace Convergio.Api.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Convergio.Api.Billing.ProcessedWebhookEvent", b =>
+                {
+                    b.HasOne("Convergio.Api.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("AppliedToOrgId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Convergio.Api.ProviderKeys.ProviderKey", b =>
+                {
+                    b.HasOne("Convergio.Api.Auth.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

@@ -260,6 +260,44 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Convergio.Api.Billing.ProcessedWebhookEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AppliedToOrgId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applied_to_org_id");
+
+                    b.Property<DateTime>("EventCreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_created_at");
+
+                    b.Property<DateTime>("ProcessedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("processed_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppliedToOrgId", "EventCreatedAt");
+
+                    b.ToTable("processed_webhook_events", (string)null);
+                });
+
             modelBuilder.Entity("Convergio.Api.Mail.OutboxEmail", b =>
                 {
                     b.Property<Guid>("Id")
@@ -310,6 +348,56 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                     b.HasIndex("SentAt", "NextAttemptAt");
 
                     b.ToTable("outbox_emails", (string)null);
+                });
+
+            modelBuilder.Entity("Convergio.Api.ProviderKeys.ProviderKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Ciphertext")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ciphertext")
+                        .HasAnnotation("Convergio:FernetEncrypted", true);
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("label");
+
+                    b.Property<string>("Last4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last4");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("provider_keys", (string)null);
                 });
 
             modelBuilder.Entity("Convergio.Api.Tenancy.Organization", b =>
@@ -367,6 +455,23 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Convergio.Api.Billing.ProcessedWebhookEvent", b =>
+                {
+                    b.HasOne("Convergio.Api.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("AppliedToOrgId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Convergio.Api.ProviderKeys.ProviderKey", b =>
+                {
+                    b.HasOne("Convergio.Api.Auth.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

@@ -103,6 +103,28 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "processed_webhook_events",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    provider = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    event_created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    processed_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    applied_to_org_id = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_processed_webhook_events", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_processed_webhook_events_organizations_applied_to_org_id",
+                        column: x => x.applied_to_org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "password_reset_tokens",
                 columns: table => new
                 {
@@ -118,6 +140,30 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_password_reset_tokens", x => x.id);
                     table.ForeignKey(
                         name: "FK_password_reset_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "provider_keys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    provider = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    label = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ciphertext = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    last4 = table.Column<string>(type: "TEXT", maxLength: 4, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    last_used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_provider_keys", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_provider_keys_users_user_id",
                         column: x => x.user_id,
                         principalTable: "users",
                         principalColumn: "id",
@@ -186,6 +232,16 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
+                name: "IX_processed_webhook_events_applied_to_org_id_event_created_at",
+                table: "processed_webhook_events",
+                columns: new[] { "applied_to_org_id", "event_created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_provider_keys_user_id_created_at",
+                table: "provider_keys",
+                columns: new[] { "user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_sessions_expires_at",
                 table: "sessions",
                 column: "expires_at");
@@ -215,19 +271,25 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 name: "audit_events");
 
             migrationBuilder.DropTable(
-                name: "organizations");
-
-            migrationBuilder.DropTable(
                 name: "outbox_emails");
 
             migrationBuilder.DropTable(
                 name: "password_reset_tokens");
 
             migrationBuilder.DropTable(
+                name: "processed_webhook_events");
+
+            migrationBuilder.DropTable(
+                name: "provider_keys");
+
+            migrationBuilder.DropTable(
                 name: "sessions");
 
             migrationBuilder.DropTable(
                 name: "throttle_buckets");
+
+            migrationBuilder.DropTable(
+                name: "organizations");
 
             migrationBuilder.DropTable(
                 name: "users");

@@ -104,6 +104,28 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "processed_webhook_events",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    event_created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    processed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    applied_to_org_id = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_processed_webhook_events", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_processed_webhook_events_organizations_applied_to_org_id",
+                        column: x => x.applied_to_org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "password_reset_tokens",
                 columns: table => new
                 {
@@ -119,6 +141,30 @@ namespace Convergio.Api.Data.Migrations.Postgres
                     table.PrimaryKey("PK_password_reset_tokens", x => x.id);
                     table.ForeignKey(
                         name: "FK_password_reset_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "provider_keys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    label = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ciphertext = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    last4 = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_used_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_provider_keys", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_provider_keys_users_user_id",
                         column: x => x.user_id,
                         principalTable: "users",
                         principalColumn: "id",
@@ -187,6 +233,16 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
+                name: "IX_processed_webhook_events_applied_to_org_id_event_created_at",
+                table: "processed_webhook_events",
+                columns: new[] { "applied_to_org_id", "event_created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_provider_keys_user_id_created_at",
+                table: "provider_keys",
+                columns: new[] { "user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_sessions_expires_at",
                 table: "sessions",
                 column: "expires_at");
@@ -216,19 +272,25 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "audit_events");
 
             migrationBuilder.DropTable(
-                name: "organizations");
-
-            migrationBuilder.DropTable(
                 name: "outbox_emails");
 
             migrationBuilder.DropTable(
                 name: "password_reset_tokens");
 
             migrationBuilder.DropTable(
+                name: "processed_webhook_events");
+
+            migrationBuilder.DropTable(
+                name: "provider_keys");
+
+            migrationBuilder.DropTable(
                 name: "sessions");
 
             migrationBuilder.DropTable(
                 name: "throttle_buckets");
+
+            migrationBuilder.DropTable(
+                name: "organizations");
 
             migrationBuilder.DropTable(
                 name: "users");
