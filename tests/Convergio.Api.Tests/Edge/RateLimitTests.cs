@@ -91,15 +91,15 @@ public sealed class RateLimitTests
         await using var factory = Factory(db, ("RateLimiting:Auth:PermitLimit", "3"));
         using var client = factory.CreateClient();
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostJsonFromAsync(Login, Peer, Credentials(TestUsers.NewEmail()))).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonFromAsync("/api/v1/auth/forgot-password", Peer, new { email = TestUsers.NewEmail() })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostJsonFromAsync(Login, Peer, Credentials(AuthTestExtensions.NewEmail()))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonFromAsync("/api/v1/auth/forgot-password", Peer, new { email = AuthTestExtensions.NewEmail() })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostJsonFromAsync("/api/v1/auth/reset-password", Peer, new { token = "x", newPassword = "y" })).StatusCode);
 
-        var fourth = await client.PostJsonFromAsync(Login, Peer, Credentials(TestUsers.NewEmail()));
+        var fourth = await client.PostJsonFromAsync(Login, Peer, Credentials(AuthTestExtensions.NewEmail()));
         Assert.Equal(HttpStatusCode.TooManyRequests, fourth.StatusCode);
         Assert.Equal("\"auth\";q=3;w=60", fourth.Header("RateLimit-Policy"));
 
-        var otherClient = await client.PostJsonFromAsync(Login, "198.51.100.8", Credentials(TestUsers.NewEmail()));
+        var otherClient = await client.PostJsonFromAsync(Login, "198.51.100.8", Credentials(AuthTestExtensions.NewEmail()));
         Assert.Equal(HttpStatusCode.Unauthorized, otherClient.StatusCode);
     }
 
@@ -111,10 +111,10 @@ public sealed class RateLimitTests
 
         foreach (var path in new[] { Login, "/API/V1/AUTH/LOGIN", "/api/v1/auth/login/" })
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostJsonFromAsync(path, Peer, Credentials(TestUsers.NewEmail()))).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostJsonFromAsync(path, Peer, Credentials(AuthTestExtensions.NewEmail()))).StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostJsonFromAsync("/Api/V1/Auth/Login/", Peer, Credentials(TestUsers.NewEmail()))).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostJsonFromAsync("/Api/V1/Auth/Login/", Peer, Credentials(AuthTestExtensions.NewEmail()))).StatusCode);
     }
 
     [Theory]
@@ -124,7 +124,7 @@ public sealed class RateLimitTests
     {
         await using var factory = Factory(db, ("RateLimiting:Account:PermitLimit", "3"), ("RateLimiting:Account:WindowSeconds", "3600"));
         using var client = factory.CreateClient();
-        var victim = TestUsers.NewEmail();
+        var victim = AuthTestExtensions.NewEmail();
 
         var spellings = new[] { victim, "  " + victim.ToUpperInvariant() + " ", char.ToUpperInvariant(victim[0]) + victim[1..] };
         for (var i = 0; i < spellings.Length; i++)
@@ -140,7 +140,7 @@ public sealed class RateLimitTests
         Assert.Contains("\"account\";r=0;t=3600", fourth.Header("RateLimit"), StringComparison.Ordinal);
 
         // Another account is unaffected; so is every endpoint whose body names an account (here, recovery) — it shares the bucket.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostJsonFromAsync(Login, "203.0.113.99", Credentials(TestUsers.NewEmail()))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostJsonFromAsync(Login, "203.0.113.99", Credentials(AuthTestExtensions.NewEmail()))).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostJsonFromAsync("/api/v1/auth/forgot-password", "203.0.113.100", new { email = victim })).StatusCode);
     }
 

@@ -107,7 +107,7 @@ public sealed partial class SecurityHeadersTests
         using var anonymous = factory.CreateClient();
 
         var me = await user.Browser.GetAsync("/api/v1/auth/me");
-        var failedLogin = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email = TestUsers.NewEmail(), password = "wrong-password" }, TestContext.Current.CancellationToken);
+        var failedLogin = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email = AuthTestExtensions.NewEmail(), password = "wrong-password" }, TestContext.Current.CancellationToken);
         var csrf = await anonymous.GetAsync("/api/v1/auth/csrf", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
