@@ -40,10 +40,6 @@ public sealed class LayeredRateLimiter
         _redisTimeout = TimeSpan.FromMilliseconds(_options.RedisTimeoutMilliseconds);
     }
 
-    public bool UsesRedis => _redis is not null;
-
-    public bool HasBurstLayer => _burstLayer is not null;
-
     public async ValueTask<LayeredDecision> DecideAsync(string policy, string key, CancellationToken cancellationToken)
     {
         var budget = _options.For(policy);
