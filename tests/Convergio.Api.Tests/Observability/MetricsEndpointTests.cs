@@ -35,7 +35,7 @@ public sealed class MetricsEndpointTests
         using var browser = await factory.SignInAsync(user);
         using var stranger = new TestBrowser(factory);
         await stranger.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = TestKeys.Password() });
-        user.Browser.SendCsrfHeader = false;
+        user.Browser.SendsCsrfHeader = false;
         Assert.Equal(HttpStatusCode.Forbidden, (await user.Browser.PostJsonAsync("/api/v1/auth/logout", new { })).StatusCode);
         // Decisions of features that have not landed yet, recorded as they will record them.
         var metrics = factory.Services.GetRequiredService<SecurityMetrics>();
