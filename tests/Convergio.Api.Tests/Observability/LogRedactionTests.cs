@@ -69,7 +69,7 @@ public sealed partial class LogRedactionTests
 
         string[] secrets =
         [
-            pii.Email, pii.Password, newPassword, resetPassword, resetToken, pii.QueryToken, pii.ApiKey, pii.Fernet, agent,
+            pii.Email, pii.Password, newPassword, resetPassword, resetToken, pii.QueryToken, pii.ApiKey, pii.Fernet, agent, browser.RemoteIp.ToString(),
             .. cookies.OfType<string>(),
             factory.Settings["Security:SigningKeys:0"]!, factory.Settings["Encryption:Keys:0"]!,
         ];
