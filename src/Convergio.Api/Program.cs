@@ -1,3 +1,4 @@
+using Convergio.Api.Admin;
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
 using Convergio.Api.Data;
@@ -5,6 +6,7 @@ using Convergio.Api.Edge;
 using Convergio.Api.Mail;
 using Convergio.Api.Observability;
 using Convergio.Api.Secrets;
+using Convergio.Api.Tenancy;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -24,6 +26,8 @@ builder.Services.AddMetrics();
 builder.Services.AddSingleton<SecurityMetrics>();
 builder.AddApiDocs();
 builder.AddAuth();
+builder.AddTenancy();
+builder.AddAdmin();
 
 var app = builder.Build();
 
@@ -40,6 +44,8 @@ app.UseAuthorization();
 
 app.MapHealth();
 app.MapAuth();
+app.MapTenancy();
+app.MapAdmin();
 app.MapApiDocs();
 
 try

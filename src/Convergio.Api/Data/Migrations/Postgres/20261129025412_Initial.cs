@@ -104,6 +104,82 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "invites",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    org_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    token_hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    invited_by = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    accepted_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    accepted_by = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_invites", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_invites_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "projects",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    org_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    created_by = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_projects", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_projects_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "memberships",
+                columns: table => new
+                {
+                    org_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_memberships", x => new { x.org_id, x.user_id });
+                    table.ForeignKey(
+                        name: "FK_memberships_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_memberships_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "password_reset_tokens",
                 columns: table => new
                 {
@@ -165,6 +241,22 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 columns: new[] { "org_id", "occurred_at" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_invites_org_id_created_at",
+                table: "invites",
+                columns: new[] { "org_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invites_token_hash",
+                table: "invites",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_memberships_user_id",
+                table: "memberships",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_organizations_slug",
                 table: "organizations",
                 column: "slug",
@@ -185,6 +277,11 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "IX_password_reset_tokens_user_id",
                 table: "password_reset_tokens",
                 column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_org_id_created_at",
+                table: "projects",
+                columns: new[] { "org_id", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_sessions_expires_at",
@@ -216,7 +313,10 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "audit_events");
 
             migrationBuilder.DropTable(
-                name: "organizations");
+                name: "invites");
+
+            migrationBuilder.DropTable(
+                name: "memberships");
 
             migrationBuilder.DropTable(
                 name: "outbox_emails");
@@ -225,10 +325,16 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "password_reset_tokens");
 
             migrationBuilder.DropTable(
+                name: "projects");
+
+            migrationBuilder.DropTable(
                 name: "sessions");
 
             migrationBuilder.DropTable(
                 name: "throttle_buckets");
+
+            migrationBuilder.DropTable(
+                name: "organizations");
 
             migrationBuilder.DropTable(
                 name: "users");
