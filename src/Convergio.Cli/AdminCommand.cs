@@ -7,7 +7,6 @@ using Convergio.Api.Data;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Convergio.Cli;
 
@@ -32,8 +31,11 @@ internal static class AdminCommand
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
         var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-        // The same Argon2id cost as the server (Auth:Password:*), so the server never needs to rehash it.
-        using var hasher = new Argon2idPasswordHasher(Options.Create(configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions()));
+        // The server's hasher with the server's Argon2id cost setting, so the server never needs to rehash it.
+        var hashing = new ServiceCollection().AddMetrics().AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
+        hashing.AddOptions<PasswordHashingOptions>().Bind(configuration.GetSection(PasswordHashingOptions.Section));
+        await using var hashingServices = hashing.BuildServiceProvider();
+        var hasher = hashingServices.GetRequiredService<IPasswordHasher>();
         var admins = new PlatformAdmins(db, hasher, new AuditLog(db, new HttpContextAccessor(), time), time);
 
         var result = await admins.CreateOrPromoteAsync(email, readPassword, cancellationToken);

@@ -13,10 +13,14 @@ namespace Convergio.Cli;
 /// </summary>
 internal static class CliHost
 {
-    public static IConfiguration Configuration(IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    /// <param name="includeEnvironment">False to see only <paramref name="overrides"/> (linting an env file, not this shell).</param>
+    public static IConfiguration Configuration(IEnumerable<KeyValuePair<string, string?>>? overrides = null, bool includeEnvironment = true)
     {
         var configuration = new ConfigurationManager();
-        configuration.AddEnvironmentVariables();
+        if (includeEnvironment)
+        {
+            configuration.AddEnvironmentVariables();
+        }
         if (overrides is not null)
         {
             configuration.AddInMemoryCollection(overrides);

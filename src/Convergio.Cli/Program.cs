@@ -6,5 +6,6 @@ var root = new RootCommand("Operate a Convergio deployment: database, keys, conf
     MigrateCommand.Create(),
     ConfigCommand.Create(),
     AdminCommand.Create(),
+    Convergio.Cli.Baseline.BaselineCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

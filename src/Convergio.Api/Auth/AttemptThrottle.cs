@@ -34,13 +34,19 @@ public sealed class AttemptThrottle(ConvergioDb db, TimeProvider time)
     public async Task RecordLoginFailureAsync(string key, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var bucket = await LoadAsync(key, now, cancellationToken);
-        bucket.Count++;
-        if (bucket.Count > FreeLoginFailures)
+        // One atomic upsert (same syntax on SQLite and PostgreSQL): concurrent failures for one
+        // account add up instead of colliding on the key.
+        var counts = await db.Database.SqlQuery<int>($"""
+            INSERT INTO throttle_buckets ("key", "count", window_started_at) VALUES ({key}, 1, {now})
+            ON CONFLICT ("key") DO UPDATE SET "count" = throttle_buckets."count" + 1
+            RETURNING "count" AS "Value"
+            """).ToListAsync(cancellationToken);
+        var count = counts.Single();
+        if (count > FreeLoginFailures)
         {
-            var doublings = Math.Min(bucket.Count - FreeLoginFailures - 1, 10);
-            var penalty = TimeSpan.FromTicks(Math.Min(MaxPenalty.Ticks, FirstPenalty.Ticks << doublings));
-            bucket.BlockedUntil = now + penalty;
+            var doublings = Math.Min(count - FreeLoginFailures - 1, 10);
+            var blockedUntil = now + TimeSpan.FromTicks(Math.Min(MaxPenalty.Ticks, FirstPenalty.Ticks << doublings));
+            await db.ThrottleBuckets.Where(b => b.Key == key).ExecuteUpdateAsync(u => u.SetProperty(b => b.BlockedUntil, blockedUntil), cancellationToken);
         }
     }
 
@@ -51,28 +57,18 @@ public sealed class AttemptThrottle(ConvergioDb db, TimeProvider time)
     public async Task<TimeSpan?> TryTakeAsync(string key, int limit, TimeSpan window, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var bucket = await LoadAsync(key, now, cancellationToken);
-        if (now - bucket.WindowStartedAt >= window)
-        {
-            bucket.WindowStartedAt = now;
-            bucket.Count = 0;
-        }
-        if (bucket.Count >= limit)
-        {
-            return bucket.WindowStartedAt + window - now;
-        }
-        bucket.Count++;
-        return null;
+        var expired = now - window;
+        // One atomic upsert: parallel attempts each take their own slot, and a window that has
+        // run out starts again, so the budget cannot be overrun or a request fail on the key.
+        var taken = (await db.Database.SqlQuery<ThrottleWindow>($"""
+            INSERT INTO throttle_buckets ("key", "count", window_started_at) VALUES ({key}, 1, {now})
+            ON CONFLICT ("key") DO UPDATE SET
+                "count" = CASE WHEN throttle_buckets.window_started_at <= {expired} THEN 1 ELSE throttle_buckets."count" + 1 END,
+                window_started_at = CASE WHEN throttle_buckets.window_started_at <= {expired} THEN {now} ELSE throttle_buckets.window_started_at END
+            RETURNING "count" AS "Count", window_started_at AS "WindowStartedAt"
+            """).ToListAsync(cancellationToken)).Single();
+        return taken.Count > limit ? DateTime.SpecifyKind(taken.WindowStartedAt, DateTimeKind.Utc) + window - now : null;
     }
 
-    private async Task<ThrottleBucket> LoadAsync(string key, DateTime now, CancellationToken cancellationToken)
-    {
-        var bucket = await db.ThrottleBuckets.SingleOrDefaultAsync(b => b.Key == key, cancellationToken);
-        if (bucket is null)
-        {
-            bucket = new ThrottleBucket { Key = key, WindowStartedAt = now };
-            db.ThrottleBuckets.Add(bucket);
-        }
-        return bucket;
-    }
+    private sealed record ThrottleWindow(int Count, DateTime WindowStartedAt);
 }

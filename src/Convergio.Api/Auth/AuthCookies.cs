@@ -22,4 +22,16 @@ public sealed class AuthCookies(IOptions<AuthOptions> options, IHostEnvironment 
         IsEssential = true,
         MaxAge = options.Value.AbsoluteLifetime,
     };
+
+    /// <summary>
+    /// The same attributes with Max-Age=0 and an expiry in the past, so the browser drops the cookie
+    /// (a deletion must match the cookie's name, path and prefix rules to replace it).
+    /// </summary>
+    public CookieOptions Expired(bool httpOnly)
+    {
+        var expired = Options(httpOnly);
+        expired.MaxAge = TimeSpan.Zero;
+        expired.Expires = DateTimeOffset.UnixEpoch;
+        return expired;
+    }
 }

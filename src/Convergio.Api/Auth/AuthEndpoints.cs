@@ -73,11 +73,13 @@ public static class AuthEndpoints
             Id = Guid.NewGuid(),
             Email = email,
             FullName = fullName,
-            PasswordHash = await hasher.HashAsync(request.Password),
+            PasswordHash = await hasher.HashAsync(request.Password, cancellationToken),
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Users.Add(user);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await sessions.EndPresentedAsync(http, cancellationToken);
         var session = sessions.Start(http, user);
         audit.Record(AuthAuditActions.Register, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
         try
@@ -86,8 +88,10 @@ public static class AuthEndpoints
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
+            // A concurrent registration won the unique index; nothing of this one is kept.
             return EmailTaken();
         }
+        await transaction.CommitAsync(cancellationToken);
 
         sessions.SetCookies(http, session);
         return TypedResults.Created("/api/v1/auth/me", UserResponse.From(user));
@@ -98,7 +102,7 @@ public static class AuthEndpoints
 
     private static async Task<IResult> LoginAsync(
         LoginRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
-        AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
+        AuditLog audit, SecurityMetrics metrics, TimeProvider time, CancellationToken cancellationToken)
     {
         var email = Emails.Normalize(request.Email);
         var password = request.Password ?? "";
@@ -114,25 +118,32 @@ public static class AuthEndpoints
 
         var user = await db.Users.SingleOrDefaultAsync(u => u.Email == email, cancellationToken);
         // Unknown email: the same Argon2id work as a wrong password, so timing reveals nothing.
-        var verification = await hasher.VerifyAsync(password, user?.PasswordHash ?? hasher.DummyHash);
+        var verification = await hasher.VerifyAsync(password, user?.PasswordHash ?? hasher.DummyHash, cancellationToken);
         if (user is null || user.DisabledAt is not null || verification == PasswordVerification.Failed)
         {
+            await using var failure = await db.Database.BeginTransactionAsync(cancellationToken);
             await throttle.RecordLoginFailureAsync(throttleKey, cancellationToken);
             audit.Record(AuthAuditActions.LoginFailed, AuditOutcomes.Failure, actorUserId: user?.Id, targetType: "user", targetId: user?.Id.ToString(),
                 data: new { reason = user is null ? "unknown_account" : user.DisabledAt is not null ? "disabled" : "wrong_password" });
             await db.SaveChangesAsync(cancellationToken);
+            await failure.CommitAsync(cancellationToken);
             metrics.LoginAttempt("failed");
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: InvalidCredentials);
         }
 
         if (verification == PasswordVerification.SucceededRehashNeeded)
         {
-            user.PasswordHash = await hasher.HashAsync(password);
+            // The stored cost is below today's options: upgrade it while the password is at hand.
+            user.PasswordHash = await hasher.HashAsync(password, cancellationToken);
+            user.UpdatedAt = time.GetUtcNow().UtcDateTime;
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await throttle.ResetAsync(throttleKey, cancellationToken);
+        await sessions.EndPresentedAsync(http, cancellationToken);
         var session = sessions.Start(http, user);
         audit.Record(AuthAuditActions.LoginSucceeded, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         sessions.SetCookies(http, session);
         metrics.LoginAttempt("succeeded");
         return TypedResults.Ok(UserResponse.From(user));
@@ -141,19 +152,24 @@ public static class AuthEndpoints
     private static async Task<NoContent> LogoutAsync(HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
     {
         var sessionId = http.User.FindSessionId();
-        db.Sessions.RemoveRange(await db.Sessions.Where(s => s.Id == sessionId).ToListAsync(cancellationToken));
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ended = await db.Sessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(cancellationToken);
         audit.Record(AuthAuditActions.Logout, targetType: "session", targetId: sessionId.ToString());
         await db.SaveChangesAsync(cancellationToken);
-        metrics.SessionEnded();
+        await transaction.CommitAsync(cancellationToken);
+        metrics.SessionEnded(ended);
         sessions.ClearCookies(http);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<UserResponse>, UnauthorizedHttpResult>> MeAsync(HttpContext http, ConvergioDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> MeAsync(HttpContext http, ConvergioDb db, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        return user is null ? TypedResults.Unauthorized() : TypedResults.Ok(UserResponse.From(user));
+        // Only when the account was deleted between authentication and this query.
+        return user is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to use this endpoint.")
+            : TypedResults.Ok(UserResponse.From(user));
     }
 
     private static Ok<CsrfResponse> IssueCsrf(HttpContext http, CsrfTokens csrf) =>
@@ -168,8 +184,6 @@ public static class AuthEndpoints
         {
             return TooManyRequests.Problem(http, wait, "Too many password change attempts; try again later.");
         }
-        // The attempt counts even when it fails.
-        await db.SaveChangesAsync(cancellationToken);
 
         var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
         if (await hasher.VerifyAsync(request.CurrentPassword ?? "", user.PasswordHash) == PasswordVerification.Failed)
@@ -265,13 +279,16 @@ public static class AuthEndpoints
         }
     }
 
-    private static async Task<Ok<List<SessionResponse>>> ListSessionsAsync(HttpContext http, ConvergioDb db, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<List<SessionResponse>>> ListSessionsAsync(
+        HttpContext http, ConvergioDb db, IOptions<AuthOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var current = http.User.FindSessionId();
         var now = time.GetUtcNow().UtcDateTime;
+        var idleCutoff = now - options.Value.IdleTimeout;
+        // Only sessions that would still authenticate; dead ones wait for the purge.
         var list = await db.Sessions.AsNoTracking()
-            .Where(s => s.UserId == userId && s.ExpiresAt > now)
+            .Where(s => s.UserId == userId && s.ExpiresAt > now && s.LastSeenAt > idleCutoff)
             .OrderByDescending(s => s.LastSeenAt)
             .Select(s => new SessionResponse(s.Id, s.CreatedAt, s.LastSeenAt, s.Ip, s.UserAgent, s.Id == current))
             .ToListAsync(cancellationToken);
@@ -282,14 +299,15 @@ public static class AuthEndpoints
         Guid id, HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
-        var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == id && s.UserId == userId, cancellationToken);
-        if (session is null)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Another user's session id matches nothing here, so it is indistinguishable from an unknown one.
+        if (await db.Sessions.Where(s => s.Id == id && s.UserId == userId).ExecuteDeleteAsync(cancellationToken) == 0)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such session.");
         }
-        db.Sessions.Remove(session);
         audit.Record(AuthAuditActions.SessionRevoked, targetType: "session", targetId: id.ToString());
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         metrics.SessionEnded();
         if (id == http.User.FindSessionId())
         {

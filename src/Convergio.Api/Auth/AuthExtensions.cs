@@ -16,6 +16,10 @@ public static class AuthExtensions
             .BindConfiguration(AuthOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<PasswordHashingOptions>()
+            .BindConfiguration(PasswordHashingOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         builder.Services.AddSingleton<AuthCookies>();
         builder.Services.AddSingleton<CsrfTokens>();

@@ -23,17 +23,23 @@ public sealed class AuthOptions
 
     [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
     public TimeSpan ResetTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
-
-    public PasswordHashingOptions Password { get; set; } = new();
 }
 
-/// <summary>Argon2id cost (OWASP's minimum profile by default: 19 MiB, 2 passes, 1 lane).</summary>
+/// <summary>
+/// Argon2id cost (<c>Auth:Password</c>; OWASP's minimum profile by default: 19 MiB, 2 passes, 1 lane).
+/// Raising it makes every older hash be rehashed at its owner's next sign-in.
+/// </summary>
 public sealed class PasswordHashingOptions
 {
-    [Range(19456, 1048576)]
+    public const string Section = "Auth:Password";
+
+    public const int MaxMemoryKiB = 1048576;
+    public const int MaxIterations = 10;
+
+    [Range(19456, MaxMemoryKiB)]
     public int MemoryKiB { get; set; } = 19456;
 
-    [Range(2, 10)]
+    [Range(2, MaxIterations)]
     public int Iterations { get; set; } = 2;
 
     /// <summary>NSec supports one lane only.</summary>

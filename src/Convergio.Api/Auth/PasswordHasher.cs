@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Convergio.Api.Observability;
 using Microsoft.Extensions.Options;
 using NSec.Cryptography;
 
@@ -14,13 +17,13 @@ public enum PasswordVerification
 
 public interface IPasswordHasher
 {
-    Task<string> HashAsync(string password);
+    Task<string> HashAsync(string password, CancellationToken cancellationToken = default);
 
-    Task<PasswordVerification> VerifyAsync(string password, string phc);
+    Task<PasswordVerification> VerifyAsync(string password, string phc, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// A valid hash of a random secret with the configured cost: verifying against it costs
-    /// exactly what a real verification costs, so an unknown email takes as long as a wrong password.
+    /// A well-formed hash with the configured cost that no password matches: verifying against it
+    /// costs exactly what a real verification costs, so an unknown email takes as long as a wrong password.
     /// </summary>
     string DummyHash { get; }
 }
@@ -28,51 +31,65 @@ public interface IPasswordHasher
 /// <summary>
 /// Argon2id via NSec (libsodium), stored as a PHC string
 /// <c>$argon2id$v=19$m=19456,t=2,p=1$salt$hash</c>. Hashing holds ~19 MiB for tens of
-/// milliseconds, so concurrent hashes are bounded by the core count: a login flood queues
-/// instead of exhausting memory.
+/// milliseconds, so concurrent derivations are bounded by the core count: a login flood queues
+/// instead of exhausting memory. Every derivation is counted (metric
+/// <c>convergio.auth.password_derivations</c>, tagged with its cost), which is how tests prove
+/// that an unknown email does the same work as a wrong password.
 /// </summary>
-public sealed class Argon2idPasswordHasher : IPasswordHasher, IDisposable
+public sealed partial class Argon2idPasswordHasher : IPasswordHasher, IDisposable
 {
+    public const string DerivationsInstrument = "convergio.auth.password_derivations";
+
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
     private const int Version = 19;
 
+    // Older hashes may be cheaper than today's options (they are rehashed at sign-in), but not absurdly so.
+    private const int MinStoredMemoryKiB = 8192;
+
     private readonly PasswordHashingOptions _options;
     private readonly SemaphoreSlim _gate = new(Environment.ProcessorCount, Environment.ProcessorCount);
-    private readonly Lazy<string> _dummy;
+    private readonly Counter<long> _derivations;
 
-    public Argon2idPasswordHasher(IOptions<AuthOptions> options)
+    public Argon2idPasswordHasher(IOptions<PasswordHashingOptions> options, IMeterFactory meterFactory)
     {
-        _options = options.Value.Password;
-        _dummy = new(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)), _options));
+        _options = options.Value;
+        _derivations = meterFactory.Create(SecurityMetrics.MeterName)
+            .CreateCounter<long>(DerivationsInstrument, description: "Argon2id derivations (hash or verify), by cost.");
+        // Random bytes in place of a real digest: building it costs nothing, and nothing derives to it.
+        DummyHash = Format(_options, RandomNumberGenerator.GetBytes(SaltBytes), RandomNumberGenerator.GetBytes(HashBytes));
     }
 
-    public string DummyHash => _dummy.Value;
+    public string DummyHash { get; }
 
-    public Task<string> HashAsync(string password) => GatedAsync(() => Hash(password, _options));
+    public Task<string> HashAsync(string password, CancellationToken cancellationToken = default) => GatedAsync(() =>
+    {
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        return Format(_options, salt, Derive("hash", password, salt, _options, HashBytes));
+    }, cancellationToken);
 
-    public Task<PasswordVerification> VerifyAsync(string password, string phc) => GatedAsync(() =>
+    public Task<PasswordVerification> VerifyAsync(string password, string phc, CancellationToken cancellationToken = default) => GatedAsync(() =>
     {
         if (!TryParse(phc, out var cost, out var salt, out var expected))
         {
             return PasswordVerification.Failed;
         }
-        var actual = Derive(password, salt, cost, expected.Length);
+        var actual = Derive("verify", password, salt, cost, expected.Length);
         if (!CryptographicOperations.FixedTimeEquals(actual, expected))
         {
             return PasswordVerification.Failed;
         }
-        return cost.MemoryKiB < _options.MemoryKiB || cost.Iterations < _options.Iterations
+        return cost.MemoryKiB < _options.MemoryKiB || cost.Iterations < _options.Iterations || expected.Length < HashBytes
             ? PasswordVerification.SucceededRehashNeeded
             : PasswordVerification.Succeeded;
-    });
+    }, cancellationToken);
 
-    private async Task<T> GatedAsync<T>(Func<T> work)
+    private async Task<T> GatedAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync();
+        await _gate.WaitAsync(cancellationToken);
         try
         {
-            return await Task.Run(work);
+            return await Task.Run(work, CancellationToken.None);
         }
         finally
         {
@@ -80,15 +97,7 @@ public sealed class Argon2idPasswordHasher : IPasswordHasher, IDisposable
         }
     }
 
-    private static string Hash(string password, PasswordHashingOptions cost)
-    {
-        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        var hash = Derive(password, salt, cost, HashBytes);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"$argon2id$v={Version}$m={cost.MemoryKiB},t={cost.Iterations},p={cost.Parallelism}${B64(salt)}${B64(hash)}");
-    }
-
-    private static byte[] Derive(string password, byte[] salt, PasswordHashingOptions cost, int length)
+    private byte[] Derive(string operation, string password, byte[] salt, PasswordHashingOptions cost, int length)
     {
         var algorithm = PasswordBasedKeyDerivationAlgorithm.Argon2id(new Argon2Parameters
         {
@@ -96,39 +105,49 @@ public sealed class Argon2idPasswordHasher : IPasswordHasher, IDisposable
             MemorySize = cost.MemoryKiB,
             NumberOfPasses = cost.Iterations,
         });
+        _derivations.Add(1,
+            new KeyValuePair<string, object?>("operation", operation),
+            new KeyValuePair<string, object?>("m", cost.MemoryKiB),
+            new KeyValuePair<string, object?>("t", cost.Iterations),
+            new KeyValuePair<string, object?>("p", cost.Parallelism));
         return algorithm.DeriveBytes(password, salt, length);
     }
 
-    /// <summary>Parses the PHC form written by <see cref="Hash"/>; anything else fails verification.</summary>
+    private static string Format(PasswordHashingOptions cost, byte[] salt, byte[] hash) => string.Create(CultureInfo.InvariantCulture,
+        $"$argon2id$v={Version}$m={cost.MemoryKiB},t={cost.Iterations},p={cost.Parallelism}${B64(salt)}${B64(hash)}");
+
+    /// <summary>
+    /// Parses the PHC form written by <see cref="Format"/>; anything else, or a cost outside what the
+    /// options allow, fails verification instead of reaching the KDF.
+    /// </summary>
     internal static bool TryParse(string phc, out PasswordHashingOptions cost, out byte[] salt, out byte[] hash)
     {
         cost = new PasswordHashingOptions();
         salt = hash = [];
-        var parts = phc.Split('$');
-        if (parts.Length != 6 || parts[0].Length != 0 || parts[1] != "argon2id" || parts[2] != $"v={Version}")
-        {
-            return false;
-        }
-        var parameters = parts[3].Split(',').Select(p => p.Split('=')).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
-        if (!parameters.TryGetValue("m", out var m) || !int.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out var memory)
-            || !parameters.TryGetValue("t", out var t) || !int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var iterations)
-            || !parameters.TryGetValue("p", out var p) || !int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var lanes)
-            || lanes != 1 || memory < 8 || iterations < 1)
+        var match = PhcPattern().Match(phc);
+        if (!match.Success
+            || !int.TryParse(match.Groups["m"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var memory)
+            || !int.TryParse(match.Groups["t"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var iterations)
+            || memory is < MinStoredMemoryKiB or > PasswordHashingOptions.MaxMemoryKiB
+            || iterations is < 1 or > PasswordHashingOptions.MaxIterations)
         {
             return false;
         }
         try
         {
-            salt = FromB64(parts[4]);
-            hash = FromB64(parts[5]);
+            salt = FromB64(match.Groups["salt"].Value);
+            hash = FromB64(match.Groups["hash"].Value);
         }
         catch (FormatException)
         {
             return false;
         }
-        cost = new PasswordHashingOptions { MemoryKiB = memory, Iterations = iterations, Parallelism = lanes };
+        cost = new PasswordHashingOptions { MemoryKiB = memory, Iterations = iterations, Parallelism = 1 };
         return salt.Length == SaltBytes && hash.Length >= 16;
     }
+
+    [GeneratedRegex(@"^\$argon2id\$v=19\$m=(?<m>[0-9]{1,7}),t=(?<t>[0-9]{1,2}),p=1\$(?<salt>[A-Za-z0-9+/]{22})\$(?<hash>[A-Za-z0-9+/]{22,86})$", RegexOptions.CultureInvariant)]
+    private static partial Regex PhcPattern();
 
     // PHC strings use standard base64 without padding.
     private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=');

@@ -18,6 +18,21 @@ public sealed class SessionService(
     private const int MaxUserAgentLength = 512;
 
     /// <summary>
+    /// Ends the session the request arrived with, if any: signing in replaces it, so the old token
+    /// (whoever else may hold it) stops working instead of lingering until it expires.
+    /// Call inside the transaction that starts the new session.
+    /// </summary>
+    public async Task EndPresentedAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        if (http.User.FindSessionId() is not { } presented)
+        {
+            return;
+        }
+        var ended = await db.Sessions.Where(s => s.Id == presented).ExecuteDeleteAsync(cancellationToken);
+        metrics.SessionEnded(ended);
+    }
+
+    /// <summary>
     /// Adds a new session for <paramref name="user"/> to the unit of work. Always a fresh token:
     /// signing in never reuses an earlier session (no fixation). Call <see cref="SetCookies"/>
     /// once the unit of work is saved.
@@ -53,8 +68,8 @@ public sealed class SessionService(
     /// <summary>Clears the session and CSRF cookies on the response.</summary>
     public void ClearCookies(HttpContext http)
     {
-        http.Response.Cookies.Delete(cookies.SessionCookieName, cookies.Options(httpOnly: true));
-        http.Response.Cookies.Delete(AuthNames.CsrfCookie, cookies.Options(httpOnly: false));
+        http.Response.Cookies.Append(cookies.SessionCookieName, "", cookies.Expired(httpOnly: true));
+        http.Response.Cookies.Append(AuthNames.CsrfCookie, "", cookies.Expired(httpOnly: false));
     }
 
     /// <summary>Ends every session of the user except <paramref name="keep"/>.</summary>

@@ -23,12 +23,12 @@ public sealed class PlatformAdminTests
         var response = await admin.Browser.PostJsonAsync($"/api/v1/admin/users/{user.Id}/disable", new { });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await (await user.Browser.GetAsync("/api/v1/auth/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
-        await (await secondBrowser.GetAsync("/api/v1/auth/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Equal(0, await factory.QueryAsync(d => d.Sessions.CountAsync(s => s.UserId == user.Id, TestContext.Current.CancellationToken)));
-        using var retry = new TestBrowser(factory);
+        await (await user.Browser.GetAsync("/api/v1/auth/me")).IsProblemAsync(HttpStatusCode.Unauthorized);
+        await (await secondBrowser.GetAsync("/api/v1/auth/me")).IsProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(0, await factory.WithDbAsync(d => d.Sessions.CountAsync(s => s.UserId == user.Id, TestContext.Current.CancellationToken)));
+        using var retry = factory.CreateBrowser();
         Assert.Equal(HttpStatusCode.Unauthorized, (await retry.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password })).StatusCode);
-        Assert.True(await factory.QueryAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "admin.user_disabled" && e.ActorUserId == admin.Id && e.TargetId == user.Id.ToString(), TestContext.Current.CancellationToken)));
+        Assert.True(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "admin.user_disabled" && e.ActorUserId == admin.Id && e.TargetId == user.Id.ToString(), TestContext.Current.CancellationToken)));
     }
 
     [Theory]
@@ -60,7 +60,7 @@ public sealed class PlatformAdminTests
         var response = await admin.Browser.DeleteAsync($"/api/v1/admin/users/{user.Id}/sessions");
 
         Assert.Equal(2, (await response.Content.ReadFromJsonAsync<SessionsRevokedResponse>(TestContext.Current.CancellationToken))!.Revoked);
-        await (await user.Browser.GetAsync("/api/v1/auth/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await user.Browser.GetAsync("/api/v1/auth/me")).IsProblemAsync(HttpStatusCode.Unauthorized);
         using var again = await factory.SignInAsync(user);
     }
 
@@ -84,11 +84,11 @@ public sealed class PlatformAdminTests
 
         foreach (var response in responses)
         {
-            await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+            await response.IsProblemAsync(HttpStatusCode.Forbidden);
         }
-        var denied = await factory.QueryAsync(d => d.AuditEvents.Where(e => e.ActorUserId == user.Id && e.Outcome == "denied").Select(e => e.Action).ToListAsync(TestContext.Current.CancellationToken));
+        var denied = await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.ActorUserId == user.Id && e.Outcome == "denied").Select(e => e.Action).ToListAsync(TestContext.Current.CancellationToken));
         Assert.Equal(["admin.audit_read", "admin.user_disabled", "admin.user_enabled", "admin.user_sessions_revoked", "admin.users_listed"], denied.Order());
-        Assert.Null(await factory.QueryAsync(d => d.Users.Where(u => u.Id == other.Id).Select(u => u.DisabledAt).SingleAsync(TestContext.Current.CancellationToken)));
+        Assert.Null(await factory.WithDbAsync(d => d.Users.Where(u => u.Id == other.Id).Select(u => u.DisabledAt).SingleAsync(TestContext.Current.CancellationToken)));
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public sealed class PlatformAdminTests
     {
         await using var factory = new ConvergioFactory(db);
         var admin = await factory.CreatePlatformAdminAsync();
-        var tagged = new List<TestUser>();
+        var tagged = new List<SignedInUser>();
         for (var i = 0; i < 3; i++)
         {
             tagged.Add(await factory.CreateSignedInUserAsync($"needle-{i}-{Guid.NewGuid():N}@example.test"));
@@ -112,7 +112,7 @@ public sealed class PlatformAdminTests
         Assert.Equal(2, first.Items.Count);
         Assert.Single(second!.Items);
         Assert.Equal(tagged.Select(u => u.Id).Order(), first.Items.Concat(second.Items).Select(u => u.Id).Order());
-        await oversize.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await oversize.IsProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Theory]
@@ -138,8 +138,8 @@ public sealed class PlatformAdminTests
 
         var only = Assert.Single(page!.Items);
         Assert.Equal(start.UtcDateTime.AddMinutes(1), only.OccurredAt);
-        await backwards.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(await factory.QueryAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "admin.audit_read" && e.ActorUserId == admin.Id, TestContext.Current.CancellationToken)));
+        await backwards.IsProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "admin.audit_read" && e.ActorUserId == admin.Id, TestContext.Current.CancellationToken)));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class PlatformAdminTests
 
         var response = await admin.Browser.PostJsonAsync($"/api/v1/admin/users/{admin.Id}/disable", new { });
 
-        await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        await response.IsProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(HttpStatusCode.OK, (await admin.Browser.GetAsync("/api/v1/auth/me")).StatusCode);
     }
 }

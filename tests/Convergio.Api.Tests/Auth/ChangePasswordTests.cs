@@ -81,6 +81,20 @@ public sealed class ChangePasswordTests
         var user = await factory.CreateSignedInUserAsync();
         await ChangeAsync(user.Browser, user.Password, TestKeys.Password());
 
-        Assert.True(await factory.QueryAsync(d => d.AuditEvents.AnyAsync(e => e.Action == AuthAuditActions.PasswordChanged && e.ActorUserId == user.Id, TestContext.Current.CancellationToken)));
+        Assert.True(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(e => e.Action == AuthAuditActions.PasswordChanged && e.ActorUserId == user.Id, TestContext.Current.CancellationToken)));
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Parallel_attempts_share_the_budget_and_never_fail(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var user = await factory.CreateSignedInUserAsync();
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => ChangeAsync(user.Browser, "wrong-" + i, TestKeys.Password())));
+
+        Assert.Equal(3, statuses.Count(r => r.StatusCode == HttpStatusCode.BadRequest));
+        Assert.Equal(5, statuses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
     }
 }

@@ -1,202 +1,203 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Convergio.Api.Auth;
+using Convergio.Api.Observability;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
+using static Convergio.Api.Tests.Infrastructure.AuthTestExtensions;
 
 namespace Convergio.Api.Tests.Auth;
 
 public sealed class LoginTests
 {
-    private static async Task<string> BodyAsync(HttpResponseMessage response)
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>The body of a 401 without its per-request trace id.</summary>
+    private static async Task<string> CredentialsProblemAsync(HttpResponseMessage response)
     {
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
-        return $"{problem.GetProperty("status")}|{problem.GetProperty("title")}|{problem.GetProperty("detail")}";
+        Assert.Equal("Invalid credentials", await ProblemAssert.DetailAsync(response, HttpStatusCode.Unauthorized));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
+        return JsonSerializer.Serialize(body.EnumerateObject().Where(p => p.Name != "traceId").ToDictionary(p => p.Name, p => p.Value));
     }
 
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
-    public async Task Login_with_the_right_password_is_200_with_the_user_and_a_new_session(Db db)
+    public async Task Login_with_the_right_password_is_200_with_the_user_and_new_cookies(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        using var user = await factory.CreateSignedInUserAsync();
+        using var browser = factory.CreateBrowser();
 
-        using var browser = await factory.SignInAsync(user);
-
-        Assert.NotEqual(user.Browser.Cookie("session"), browser.Cookie("session"));
-        Assert.Equal(2, await factory.QueryAsync(d => d.Sessions.CountAsync(s => s.UserId == user.Id, TestContext.Current.CancellationToken)));
-    }
-
-    [Theory]
-    [InlineData(Db.Sqlite)]
-    [InlineData(Db.Postgres)]
-    public async Task Wrong_password_and_unknown_email_give_the_same_401_body(Db db)
-    {
-        await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
-        using var browser = new TestBrowser(factory);
-
-        var wrongPassword = await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = TestKeys.Password() });
-        var unknownEmail = await browser.PostJsonAsync("/api/v1/auth/login", new { email = TestUsers.NewEmail(), password = TestKeys.Password() });
-
-        Assert.Equal(HttpStatusCode.Unauthorized, wrongPassword.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, unknownEmail.StatusCode);
-        Assert.Equal(await BodyAsync(wrongPassword), await BodyAsync(unknownEmail));
-        Assert.Contains("Invalid credentials", await BodyAsync(unknownEmail), StringComparison.Ordinal);
-        Assert.Null(browser.Cookie("session"));
-    }
-
-    [Fact]
-    public async Task Login_accepts_the_email_in_any_case_with_spaces()
-    {
-        await using var factory = new ConvergioFactory();
-        var user = await factory.CreateSignedInUserAsync();
-        using var browser = new TestBrowser(factory);
-
-        var response = await browser.PostJsonAsync("/api/v1/auth/login", new { email = $"  {user.Email.ToUpperInvariant()} ", password = user.Password });
+        var response = await browser.LoginAsync($"  {user.Email.ToUpperInvariant()} ", user.Password);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task A_disabled_user_cannot_sign_in_and_gets_the_same_401()
-    {
-        await using var factory = new ConvergioFactory();
-        var user = await factory.CreateSignedInUserAsync();
-        await factory.UpdateUserAsync(user.Id, u => u.DisabledAt = DateTime.UtcNow);
-        using var browser = new TestBrowser(factory);
-
-        var response = await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
-
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("Invalid credentials", await BodyAsync(response), StringComparison.Ordinal);
+        var body = await response.Content.ReadFromJsonAsync<UserBody>(Cancel);
+        Assert.Equal(new UserBody(user.Id, user.Email, "Test User", "free"), body);
+        Assert.NotNull(browser.Cookie(AuthNames.SessionCookie));
+        Assert.NotNull(browser.Cookie(AuthNames.CsrfCookie));
+        Assert.Equal(HttpStatusCode.OK, (await browser.Client.GetAsync("/api/v1/auth/me", Cancel)).StatusCode);
     }
 
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
-    public async Task After_five_failures_even_the_right_password_gets_429_until_the_penalty_ends(Db db)
+    public async Task Login_with_a_wrong_password_is_401_with_the_same_body_as_an_unknown_email(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
-        using var browser = new TestBrowser(factory);
-        for (var i = 0; i < 5; i++)
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = "wrong-" + i })).StatusCode);
-        }
+        using var user = await factory.CreateSignedInUserAsync();
+        using var browser = factory.CreateBrowser();
 
-        var locked = await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
-        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(30), locked.Headers.RetryAfter?.Delta);
+        var wrongPassword = await browser.LoginAsync(user.Email, TestKeys.Password());
+        var unknownEmail = await browser.LoginAsync(NewEmail(), TestKeys.Password());
 
-        factory.Time.Advance(TimeSpan.FromSeconds(31));
-        Assert.Equal(HttpStatusCode.OK, (await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password })).StatusCode);
-    }
-
-    [Fact]
-    public async Task The_penalty_doubles_with_each_further_failure_and_caps_at_15_minutes()
-    {
-        await using var factory = new ConvergioFactory();
-        var email = TestUsers.NewEmail();
-        using var browser = new TestBrowser(factory);
-        var waits = new List<TimeSpan?>();
-        for (var i = 0; i < 12; i++)
-        {
-            await browser.PostJsonAsync("/api/v1/auth/login", new { email, password = "wrong" });
-            var blocked = await browser.PostJsonAsync("/api/v1/auth/login", new { email, password = "wrong" });
-            waits.Add(blocked.Headers.RetryAfter?.Delta);
-            factory.Time.Advance(TimeSpan.FromMinutes(16));
-        }
-
-        Assert.Equal(TimeSpan.FromMinutes(15), waits[^1]);
-        Assert.All(waits.Where(w => w is not null), w => Assert.True(w <= TimeSpan.FromMinutes(15)));
-    }
-
-    [Fact]
-    public async Task Unknown_accounts_are_penalised_like_known_ones_so_429_reveals_nothing()
-    {
-        await using var factory = new ConvergioFactory();
-        using var browser = new TestBrowser(factory);
-        var email = TestUsers.NewEmail();
-        for (var i = 0; i < 5; i++)
-        {
-            await browser.PostJsonAsync("/api/v1/auth/login", new { email, password = "wrong" });
-        }
-
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await browser.PostJsonAsync("/api/v1/auth/login", new { email, password = "wrong" })).StatusCode);
-    }
-
-    [Fact]
-    public async Task Unknown_email_does_exactly_the_same_argon2id_work_as_a_wrong_password()
-    {
-        var counting = new CountingHasher();
-        await using var factory = new ConvergioFactory().WithServices(s =>
-        {
-            s.RemoveAll<IPasswordHasher>();
-            s.AddSingleton<IPasswordHasher>(sp => counting.Wrap(new Argon2idPasswordHasher(sp.GetRequiredService<IOptions<AuthOptions>>())));
-        });
-        var user = await factory.CreateSignedInUserAsync();
-        using var browser = new TestBrowser(factory);
-
-        counting.Calls.Clear();
-        await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = "wrong-password" });
-        var knownEmail = counting.Calls.ToList();
-        counting.Calls.Clear();
-        await browser.PostJsonAsync("/api/v1/auth/login", new { email = TestUsers.NewEmail(), password = "wrong-password" });
-        var unknownEmail = counting.Calls.ToList();
-
-        Assert.Equal(["verify m=19456,t=2,p=1"], knownEmail);
-        Assert.Equal(knownEmail, unknownEmail);
+        Assert.Equal(await CredentialsProblemAsync(wrongPassword), await CredentialsProblemAsync(unknownEmail));
+        Assert.Null(browser.Cookie(AuthNames.SessionCookie));
     }
 
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
-    public async Task Login_outcomes_are_audited(Db db)
+    public async Task Login_of_a_disabled_user_with_the_right_password_is_the_same_401(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
-        using var browser = new TestBrowser(factory);
-        await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = "wrong-password" });
-        await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
+        using var user = await factory.CreateSignedInUserAsync();
+        await factory.WithDbAsync(d => d.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.DisabledAt, DateTime.UtcNow), Cancel));
+        using var browser = factory.CreateBrowser();
 
-        var actions = await factory.QueryAsync(d => d.AuditEvents.Where(e => e.ActorUserId == user.Id).OrderBy(e => e.Id).Select(e => e.Action + ":" + e.Outcome).ToListAsync(TestContext.Current.CancellationToken));
+        var disabled = await browser.LoginAsync(user.Email, user.Password);
+        var unknown = await browser.LoginAsync(NewEmail(), TestKeys.Password());
 
-        Assert.Equal(["auth.register:success", "auth.login.failed:failure", "auth.login.succeeded:success"], actions);
+        Assert.Equal(await CredentialsProblemAsync(unknown), await CredentialsProblemAsync(disabled));
     }
 
-    /// <summary>Records each hashing operation and the cost it ran with.</summary>
-    private sealed class CountingHasher
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Unknown_email_login_does_exactly_the_argon2id_work_of_a_wrong_password(Db db)
     {
-        public List<string> Calls { get; } = [];
+        await using var factory = new ConvergioFactory(db);
+        using var user = await factory.CreateSignedInUserAsync();
+        using var browser = factory.CreateBrowser();
+        var meters = factory.Services.GetRequiredService<IMeterFactory>();
 
-        public IPasswordHasher Wrap(IPasswordHasher inner) => new Counting(inner, Calls);
-
-        private sealed class Counting(IPasswordHasher inner, List<string> calls) : IPasswordHasher
+        async Task<string[]> WorkOfAsync(string email)
         {
-            public string DummyHash => inner.DummyHash;
-
-            public Task<string> HashAsync(string password)
-            {
-                lock (calls)
-                {
-                    calls.Add("hash");
-                }
-                return inner.HashAsync(password);
-            }
-
-            public Task<PasswordVerification> VerifyAsync(string password, string phc)
-            {
-                lock (calls)
-                {
-                    calls.Add("verify " + phc.Split('$')[3]);
-                }
-                return inner.VerifyAsync(password, phc);
-            }
+            using var derivations = new MetricCollector<long>(meters, SecurityMetrics.MeterName, Argon2idPasswordHasher.DerivationsInstrument);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.LoginAsync(email, TestKeys.Password())).StatusCode);
+            return derivations.GetMeasurementSnapshot()
+                .Select(m => $"{m.Value}x {m.Tags["operation"]} m={m.Tags["m"]} t={m.Tags["t"]} p={m.Tags["p"]}")
+                .ToArray();
         }
+
+        var wrongPassword = await WorkOfAsync(user.Email);
+        var unknownEmail = await WorkOfAsync(NewEmail());
+
+        Assert.Equal(["1x verify m=19456 t=2 p=1"], wrongPassword);
+        Assert.Equal(wrongPassword, unknownEmail);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Concurrent_failed_logins_for_one_account_are_all_401_and_all_counted(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var email = NewEmail();
+        var browsers = Enumerable.Range(0, AttemptThrottle.FreeLoginFailures).Select(_ => factory.CreateBrowser()).ToList();
+
+        var responses = await Task.WhenAll(browsers.Select(b => b.LoginAsync(email, TestKeys.Password())));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        var key = AttemptThrottle.LoginKey(email);
+        Assert.Equal(AttemptThrottle.FreeLoginFailures, await factory.WithDbAsync(d => d.ThrottleBuckets.Where(b => b.Key == key).Select(b => b.Count).SingleAsync(Cancel)));
+        Assert.Equal(AttemptThrottle.FreeLoginFailures, await factory.WithDbAsync(d => d.AuditEvents.CountAsync(e => e.Action == AuthAuditActions.LoginFailed, Cancel)));
+        browsers.ForEach(b => b.Dispose());
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Each_login_starts_a_new_session_and_ends_the_one_the_browser_had(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        using var user = await factory.CreateSignedInUserAsync();
+        var before = user.Browser.Cookie(AuthNames.SessionCookie)!;
+
+        Assert.Equal(HttpStatusCode.OK, (await user.Browser.LoginAsync(user.Email, user.Password)).StatusCode);
+        var after = user.Browser.Cookie(AuthNames.SessionCookie)!;
+
+        Assert.NotEqual(before, after);
+        Assert.Equal(1, await factory.WithDbAsync(d => d.Sessions.CountAsync(s => s.UserId == user.Id, Cancel)));
+        using var replay = factory.CreateBrowser();
+        replay.SetCookie(AuthNames.SessionCookie, before);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await replay.Client.GetAsync("/api/v1/auth/me", Cancel)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task A_planted_session_cookie_is_never_adopted_by_login(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        using var user = await factory.CreateSignedInUserAsync();
+        using var browser = factory.CreateBrowser();
+        var planted = TestKeys.SigningKey();
+        browser.SetCookie(AuthNames.SessionCookie, planted);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.LoginAsync(user.Email, user.Password)).StatusCode);
+
+        Assert.NotEqual(planted, browser.Cookie(AuthNames.SessionCookie));
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Login_upgrades_a_hash_weaker_than_the_configured_cost(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        using var user = await factory.CreateSignedInUserAsync();
+        using (var weak = new Argon2idPasswordHasher(Options.Create(new PasswordHashingOptions { MemoryKiB = 8192, Iterations = 1 }), factory.Services.GetRequiredService<IMeterFactory>()))
+        {
+            var weakHash = await weak.HashAsync(user.Password, Cancel);
+            await factory.WithDbAsync(d => d.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.PasswordHash, weakHash), Cancel));
+        }
+        using var browser = factory.CreateBrowser();
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.LoginAsync(user.Email, user.Password)).StatusCode);
+
+        var stored = await factory.WithDbAsync(d => d.Users.SingleAsync(u => u.Id == user.Id, Cancel));
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", stored.PasswordHash, StringComparison.Ordinal);
+        using var again = factory.CreateBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await again.LoginAsync(user.Email, user.Password)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Login_audits_success_and_failure_with_a_reason_and_never_the_password(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        using var user = await factory.CreateSignedInUserAsync();
+        using var browser = factory.CreateBrowser();
+        var wrong = TestKeys.Password();
+
+        await browser.LoginAsync(user.Email, wrong);
+        await browser.LoginAsync(NewEmail(), wrong);
+        await browser.LoginAsync(user.Email, user.Password);
+
+        var rows = await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.Action.StartsWith("auth.login")).OrderBy(e => e.Id).ToListAsync(Cancel));
+        Assert.Equal(
+            [(AuthAuditActions.LoginFailed, "failure", (Guid?)user.Id), (AuthAuditActions.LoginFailed, "failure", null), (AuthAuditActions.LoginSucceeded, "success", user.Id)],
+            rows.Select(r => (r.Action, r.Outcome, r.ActorUserId)));
+        Assert.Contains("wrong_password", rows[0].Data, StringComparison.Ordinal);
+        Assert.Contains("unknown_account", rows[1].Data, StringComparison.Ordinal);
+        Assert.All(rows, r => Assert.DoesNotContain(wrong, r.Data ?? "", StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.DoesNotContain(user.Password, r.Data ?? "", StringComparison.Ordinal));
     }
 }

@@ -11,7 +11,7 @@ public sealed partial class PasswordRecoveryTests
     [GeneratedRegex(@"token=([A-Za-z0-9_\-]+)")]
     private static partial Regex TokenInLink();
 
-    private static async Task<string> RequestResetTokenAsync(ConvergioFactory factory, TestUser user)
+    private static async Task<string> RequestResetTokenAsync(ConvergioFactory factory, SignedInUser user)
     {
         using var browser = new TestBrowser(factory);
         Assert.Equal(HttpStatusCode.Accepted, (await browser.PostJsonAsync("/api/v1/auth/forgot-password", new { email = user.Email })).StatusCode);
@@ -36,7 +36,7 @@ public sealed partial class PasswordRecoveryTests
         using var browser = new TestBrowser(factory);
 
         var known = await browser.PostJsonAsync("/api/v1/auth/forgot-password", new { email = user.Email });
-        var unknown = await browser.PostJsonAsync("/api/v1/auth/forgot-password", new { email = TestUsers.NewEmail() });
+        var unknown = await browser.PostJsonAsync("/api/v1/auth/forgot-password", new { email = AuthTestExtensions.NewEmail() });
 
         Assert.Equal(HttpStatusCode.Accepted, known.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, unknown.StatusCode);
@@ -75,7 +75,7 @@ public sealed partial class PasswordRecoveryTests
         var user = await factory.CreateSignedInUserAsync();
         var token = await RequestResetTokenAsync(factory, user);
 
-        var stored = await factory.QueryAsync(d => d.PasswordResetTokens.SingleAsync(TestContext.Current.CancellationToken));
+        var stored = await factory.WithDbAsync(d => d.PasswordResetTokens.SingleAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal(SessionTokens.Hash(token), stored.TokenHash);
     }
@@ -154,10 +154,10 @@ public sealed partial class PasswordRecoveryTests
         var token = await RequestResetTokenAsync(factory, user);
         await ResetAsync(factory, token, TestKeys.Password());
 
-        var actions = await factory.QueryAsync(d => d.AuditEvents.Where(e => e.ActorUserId == user.Id).Select(e => e.Action).ToListAsync(TestContext.Current.CancellationToken));
+        var actions = await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.ActorUserId == user.Id).Select(e => e.Action).ToListAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains(AuthAuditActions.PasswordResetRequested, actions);
         Assert.Contains(AuthAuditActions.PasswordReset, actions);
-        Assert.DoesNotContain(token, string.Join(" ", await factory.QueryAsync(d => d.AuditEvents.Select(e => e.Data ?? "").ToListAsync(TestContext.Current.CancellationToken))), StringComparison.Ordinal);
+        Assert.DoesNotContain(token, string.Join(" ", await factory.WithDbAsync(d => d.AuditEvents.Select(e => e.Data ?? "").ToListAsync(TestContext.Current.CancellationToken))), StringComparison.Ordinal);
     }
 }

@@ -22,7 +22,7 @@ public sealed class SessionPurgeTests
 
         await purge.PurgeAsync(TestContext.Current.CancellationToken);
 
-        var remaining = await factory.QueryAsync(d => d.Sessions.Select(s => s.UserId).ToListAsync(TestContext.Current.CancellationToken));
+        var remaining = await factory.WithDbAsync(d => d.Sessions.Select(s => s.UserId).ToListAsync(TestContext.Current.CancellationToken));
         Assert.Equal([live.Id], remaining);
         Assert.DoesNotContain(idle.Id, remaining);
     }

@@ -1,36 +1,54 @@
 using System.Net;
 using System.Net.Http.Json;
+using Convergio.Api.Auth;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.TestHost;
 
 namespace Convergio.Api.Tests.Infrastructure;
 
 /// <summary>
-/// A client that behaves like the frontend in a browser: it keeps cookies and, when
-/// <see cref="SendCsrfHeader"/> is on, copies the <c>csrf_token</c> cookie into <c>X-CSRF-Token</c>
-/// on mutating requests. Tests can read and change its cookies.
+/// One browser against the in-process API: its own cookie jar and its own loopback client address
+/// (so per-IP limits see separate clients). Like the frontend, it copies the readable
+/// <c>csrf_token</c> cookie into <c>X-CSRF-Token</c> on mutating requests unless told not to.
 /// </summary>
 public sealed class TestBrowser : IDisposable
 {
-    private readonly BrowserHandler _handler;
+    public static readonly Uri BaseAddress = new("http://localhost");
 
-    public TestBrowser(ConvergioFactory factory, Uri? baseAddress = null)
+    private static int _clients;
+
+    public TestBrowser(ConvergioFactory factory)
+        : this(factory.Server)
     {
-        _handler = new BrowserHandler(this);
-        Client = factory.CreateDefaultClient(baseAddress ?? new Uri("http://localhost"), _handler);
+    }
+
+    internal TestBrowser(TestServer server)
+    {
+        var n = Interlocked.Increment(ref _clients);
+        RemoteIp = new IPAddress([127, 10, (byte)(n >> 8), (byte)n]);
+        var serverHandler = server.CreateHandler(context => context.Connection.RemoteIpAddress = RemoteIp);
+        Client = new HttpClient(new CsrfHeaderHandler(this) { InnerHandler = new CookieContainerHandler(Cookies) { InnerHandler = serverHandler } })
+        {
+            BaseAddress = BaseAddress,
+        };
     }
 
     public HttpClient Client { get; }
 
     public CookieContainer Cookies { get; } = new();
 
-    public bool SendCsrfHeader { get; set; } = true;
+    public IPAddress RemoteIp { get; }
 
-    public string? Cookie(string name) => Cookies.GetAllCookies().FirstOrDefault(c => c.Name == name && !c.Expired)?.Value;
+    /// <summary>Whether mutating requests get <c>X-CSRF-Token</c> from the cookie (when the request sets none itself).</summary>
+    public bool SendsCsrfHeader { get; set; } = true;
 
-    public void SetCookie(string name, string value) => Cookies.Add(Client.BaseAddress!, new Cookie(name, value, "/"));
+    public string? Cookie(string name) => Cookies.GetCookies(BaseAddress)[name]?.Value;
 
-    public void RemoveCookie(string name)
+    public void SetCookie(string name, string value) => Cookies.Add(BaseAddress, new Cookie(name, value, "/"));
+
+    public void DeleteCookie(string name)
     {
-        foreach (var cookie in Cookies.GetAllCookies().Where(c => c.Name == name))
+        if (Cookies.GetCookies(BaseAddress)[name] is { } cookie)
         {
             cookie.Expired = true;
         }
@@ -48,32 +66,25 @@ public sealed class TestBrowser : IDisposable
 
     public void Dispose() => Client.Dispose();
 
-    private sealed class BrowserHandler(TestBrowser browser) : DelegatingHandler
+    private sealed class CsrfHeaderHandler(TestBrowser browser) : DelegatingHandler
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var uri = request.RequestUri!;
-            var cookieHeader = browser.Cookies.GetCookieHeader(uri);
-            if (cookieHeader.Length > 0)
+            var safe = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Options;
+            if (!safe && browser.SendsCsrfHeader && !request.Headers.Contains(AuthNames.CsrfHeader)
+                && browser.Cookie(AuthNames.CsrfCookie) is { Length: > 0 } token)
             {
-                request.Headers.Remove("Cookie");
-                request.Headers.Add("Cookie", cookieHeader);
+                request.Headers.Add(AuthNames.CsrfHeader, token);
             }
-            if (browser.SendCsrfHeader && request.Method != HttpMethod.Get && request.Method != HttpMethod.Head
-                && browser.Cookie("csrf_token") is { } csrf && !request.Headers.Contains("X-CSRF-Token"))
-            {
-                request.Headers.Add("X-CSRF-Token", csrf);
-            }
-
-            var response = await base.SendAsync(request, cancellationToken);
-            if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
-            {
-                foreach (var setCookie in setCookies)
-                {
-                    browser.Cookies.SetCookies(uri, setCookie);
-                }
-            }
-            return response;
+            return base.SendAsync(request, cancellationToken);
         }
     }
+}
+
+/// <summary>A freshly registered user and the browser signed in as them.</summary>
+public sealed record SignedInUser(TestBrowser Browser, Guid Id, string Email, string Password) : IDisposable
+{
+    public HttpClient Client => Browser.Client;
+
+    public void Dispose() => Browser.Dispose();
 }

@@ -9,7 +9,7 @@ namespace Convergio.Api.Tests.Infrastructure;
 public static class TestOrgs
 {
     /// <summary>Creates an organization through the API; <paramref name="owner"/> becomes its owner.</summary>
-    public static async Task<OrgResponse> CreateOrgAsync(this TestUser owner, string? name = null)
+    public static async Task<OrgResponse> CreateOrgAsync(this SignedInUser owner, string? name = null)
     {
         var response = await owner.Browser.PostJsonAsync("/api/v1/orgs", new { name = name ?? "Org " + Guid.NewGuid().ToString("N")[..8], slug = "org-" + Guid.NewGuid().ToString("N") });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -27,14 +27,14 @@ public static class TestOrgs
     }
 
     /// <summary>A new signed-in user who is a member of the organization with the role.</summary>
-    public static async Task<TestUser> CreateMemberAsync(this ConvergioFactory factory, Guid orgId, OrgRole role)
+    public static async Task<SignedInUser> CreateMemberAsync(this ConvergioFactory factory, Guid orgId, OrgRole role)
     {
         var user = await factory.CreateSignedInUserAsync();
         await factory.AddMemberAsync(orgId, user.Id, role);
         return user;
     }
 
-    public static async Task<ProjectResponse> CreateProjectAsync(this TestUser user, Guid orgId, string name = "Project")
+    public static async Task<ProjectResponse> CreateProjectAsync(this SignedInUser user, Guid orgId, string name = "Project")
     {
         var response = await user.Browser.PostJsonAsync($"/api/v1/orgs/{orgId}/projects", new { name, description = "A project" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

@@ -11,7 +11,7 @@ namespace Convergio.Api.Tests.Tenancy;
 public sealed partial class InviteTests
 {
     /// <summary>Invites <paramref name="email"/> and returns the token from the email that arrives.</summary>
-    private static async Task<string> InviteAsync(ConvergioFactory factory, TestUser inviter, Guid orgId, string email, string role = "member")
+    private static async Task<string> InviteAsync(ConvergioFactory factory, SignedInUser inviter, Guid orgId, string email, string role = "member")
     {
         var response = await inviter.Browser.PostJsonAsync($"/api/v1/orgs/{orgId}/invites", new { email, role });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -19,7 +19,7 @@ public sealed partial class InviteTests
         return TokenInLink().Match(mail.Replace("=\r\n", "", StringComparison.Ordinal)).Groups[1].Value;
     }
 
-    private static Task<HttpResponseMessage> AcceptAsync(TestUser user, string token) =>
+    private static Task<HttpResponseMessage> AcceptAsync(SignedInUser user, string token) =>
         user.Browser.PostJsonAsync("/api/v1/invites/accept", new { token });
 
     [Theory]
@@ -39,8 +39,8 @@ public sealed partial class InviteTests
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(OrgRole.Admin, (await accepted.Content.ReadFromJsonAsync<OrgResponse>(TestContext.Current.CancellationToken))!.Role);
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
-        Assert.Equal(OrgRole.Admin, await factory.QueryAsync(d => d.Memberships.Where(m => m.OrgId == org.Id && m.UserId == invitee.Id).Select(m => m.Role).SingleAsync(TestContext.Current.CancellationToken)));
-        Assert.True(await factory.QueryAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "invite.accepted" && e.ActorUserId == invitee.Id, TestContext.Current.CancellationToken)));
+        Assert.Equal(OrgRole.Admin, await factory.WithDbAsync(d => d.Memberships.Where(m => m.OrgId == org.Id && m.UserId == invitee.Id).Select(m => m.Role).SingleAsync(TestContext.Current.CancellationToken)));
+        Assert.True(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "invite.accepted" && e.ActorUserId == invitee.Id, TestContext.Current.CancellationToken)));
     }
 
     [Theory]
@@ -58,8 +58,8 @@ public sealed partial class InviteTests
 
         var reuse = await AcceptAsync(invitee, token);
 
-        await reuse.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.False(await factory.QueryAsync(d => d.Memberships.AnyAsync(m => m.OrgId == org.Id && m.UserId == invitee.Id, TestContext.Current.CancellationToken)));
+        await reuse.IsProblemAsync(HttpStatusCode.BadRequest);
+        Assert.False(await factory.WithDbAsync(d => d.Memberships.AnyAsync(m => m.OrgId == org.Id && m.UserId == invitee.Id, TestContext.Current.CancellationToken)));
     }
 
     [Theory]
@@ -78,9 +78,9 @@ public sealed partial class InviteTests
         var later = invitee with { Browser = await factory.SignInAsync(invitee) };
         var response = await AcceptAsync(later, token);
 
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.False(await factory.QueryAsync(d => d.Memberships.AnyAsync(m => m.OrgId == org.Id && m.UserId == invitee.Id, TestContext.Current.CancellationToken)));
-        Assert.True(await factory.QueryAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "invite.accept_failed" && e.Data!.Contains("expired"), TestContext.Current.CancellationToken)));
+        await response.IsProblemAsync(HttpStatusCode.BadRequest);
+        Assert.False(await factory.WithDbAsync(d => d.Memberships.AnyAsync(m => m.OrgId == org.Id && m.UserId == invitee.Id, TestContext.Current.CancellationToken)));
+        Assert.True(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "invite.accept_failed" && e.Data!.Contains("expired"), TestContext.Current.CancellationToken)));
     }
 
     [Theory]
@@ -95,11 +95,11 @@ public sealed partial class InviteTests
         var intruder = await factory.CreateSignedInUserAsync();
         var token = await InviteAsync(factory, owner, org.Id, invitee.Email);
 
-        var wrongEmail = await (await AcceptAsync(intruder, token)).AssertProblemAsync(HttpStatusCode.BadRequest);
-        var badToken = await (await AcceptAsync(intruder, "not-a-token")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var wrongEmail = await (await AcceptAsync(intruder, token)).IsProblemAsync(HttpStatusCode.BadRequest);
+        var badToken = await (await AcceptAsync(intruder, "not-a-token")).IsProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Equal(badToken.GetProperty("errors").ToString(), wrongEmail.GetProperty("errors").ToString());
-        Assert.False(await factory.QueryAsync(d => d.Memberships.AnyAsync(m => m.OrgId == org.Id && m.UserId == intruder.Id, TestContext.Current.CancellationToken)));
+        Assert.False(await factory.WithDbAsync(d => d.Memberships.AnyAsync(m => m.OrgId == org.Id && m.UserId == intruder.Id, TestContext.Current.CancellationToken)));
         Assert.Equal(HttpStatusCode.OK, (await AcceptAsync(invitee, token)).StatusCode);
     }
 
@@ -113,11 +113,11 @@ public sealed partial class InviteTests
         var org = await owner.CreateOrgAsync();
         var admin = await factory.CreateMemberAsync(org.Id, OrgRole.Admin);
 
-        var response = await admin.Browser.PostJsonAsync($"/api/v1/orgs/{org.Id}/invites", new { email = TestUsers.NewEmail(), role = "owner" });
+        var response = await admin.Browser.PostJsonAsync($"/api/v1/orgs/{org.Id}/invites", new { email = AuthTestExtensions.NewEmail(), role = "owner" });
 
-        await response.AssertProblemAsync(HttpStatusCode.Forbidden);
-        Assert.False(await factory.QueryAsync(d => d.Invites.AnyAsync(TestContext.Current.CancellationToken)));
-        Assert.True(await factory.QueryAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "invite.created" && e.Outcome == "denied" && e.ActorUserId == admin.Id, TestContext.Current.CancellationToken)));
+        await response.IsProblemAsync(HttpStatusCode.Forbidden);
+        Assert.False(await factory.WithDbAsync(d => d.Invites.AnyAsync(TestContext.Current.CancellationToken)));
+        Assert.True(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "invite.created" && e.Outcome == "denied" && e.ActorUserId == admin.Id, TestContext.Current.CancellationToken)));
     }
 
     [Theory]
@@ -128,12 +128,12 @@ public sealed partial class InviteTests
         await using var factory = new ConvergioFactory(db);
         var owner = await factory.CreateSignedInUserAsync();
         var org = await owner.CreateOrgAsync();
-        var email = TestUsers.NewEmail();
+        var email = AuthTestExtensions.NewEmail();
 
         var token = await InviteAsync(factory, owner, org.Id, email);
 
         Assert.Equal(43, token.Length);
-        var invite = await factory.QueryAsync(d => d.Invites.SingleAsync(TestContext.Current.CancellationToken));
+        var invite = await factory.WithDbAsync(d => d.Invites.SingleAsync(TestContext.Current.CancellationToken));
         Assert.Equal(SessionTokens.Hash(token), invite.TokenHash);
         Assert.Equal(factory.Time.GetUtcNow().UtcDateTime.AddDays(7), invite.ExpiresAt);
     }

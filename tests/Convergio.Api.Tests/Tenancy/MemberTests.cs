@@ -10,7 +10,7 @@ namespace Convergio.Api.Tests.Tenancy;
 public sealed class MemberTests
 {
     private static Task<OrgRole?> RoleAsync(ConvergioFactory factory, Guid orgId, Guid userId) =>
-        factory.QueryAsync(db => db.Memberships.Where(m => m.OrgId == orgId && m.UserId == userId).Select(m => (OrgRole?)m.Role).SingleOrDefaultAsync(TestContext.Current.CancellationToken));
+        factory.WithDbAsync(db => db.Memberships.Where(m => m.OrgId == orgId && m.UserId == userId).Select(m => (OrgRole?)m.Role).SingleOrDefaultAsync(TestContext.Current.CancellationToken));
 
     [Theory]
     [InlineData(Db.Sqlite)]
@@ -24,8 +24,8 @@ public sealed class MemberTests
         var demote = await owner.Browser.PatchJsonAsync($"/api/v1/orgs/{org.Id}/members/{owner.Id}", new { role = "admin" });
         var leave = await owner.Browser.DeleteAsync($"/api/v1/orgs/{org.Id}/members/{owner.Id}");
 
-        await demote.AssertProblemAsync(HttpStatusCode.Conflict);
-        await leave.AssertProblemAsync(HttpStatusCode.Conflict);
+        await demote.IsProblemAsync(HttpStatusCode.Conflict);
+        await leave.IsProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(OrgRole.Owner, await RoleAsync(factory, org.Id, owner.Id));
     }
 
@@ -63,12 +63,12 @@ public sealed class MemberTests
         var demoteOwner = await admin.Browser.PatchJsonAsync($"/api/v1/orgs/{org.Id}/members/{owner.Id}", new { role = "viewer" });
         var removeOwner = await admin.Browser.DeleteAsync($"/api/v1/orgs/{org.Id}/members/{owner.Id}");
 
-        await grant.AssertProblemAsync(HttpStatusCode.Forbidden);
-        await demoteOwner.AssertProblemAsync(HttpStatusCode.Forbidden);
-        await removeOwner.AssertProblemAsync(HttpStatusCode.Forbidden);
+        await grant.IsProblemAsync(HttpStatusCode.Forbidden);
+        await demoteOwner.IsProblemAsync(HttpStatusCode.Forbidden);
+        await removeOwner.IsProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal(OrgRole.Member, await RoleAsync(factory, org.Id, member.Id));
         Assert.Equal(OrgRole.Owner, await RoleAsync(factory, org.Id, owner.Id));
-        var denied = await factory.QueryAsync(d => d.AuditEvents
+        var denied = await factory.WithDbAsync(d => d.AuditEvents
             .Where(e => e.OrgId == org.Id && e.ActorUserId == admin.Id && e.Outcome == AuditOutcomes.Denied)
             .Select(e => e.Action).ToListAsync(TestContext.Current.CancellationToken));
         Assert.Equal(["member.removed", "member.role_changed", "member.role_changed"], denied.Order());
@@ -86,9 +86,9 @@ public sealed class MemberTests
 
         var response = await member.Browser.PatchJsonAsync($"/api/v1/orgs/{org.Id}/members/{member.Id}", new { role = "admin" });
 
-        await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        await response.IsProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal(OrgRole.Member, await RoleAsync(factory, org.Id, member.Id));
-        Assert.True(await factory.QueryAsync(d => d.AuditEvents.AnyAsync(
+        Assert.True(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(
             e => e.Action == "member.role_changed" && e.Outcome == AuditOutcomes.Denied && e.ActorUserId == member.Id && e.OrgId == org.Id,
             TestContext.Current.CancellationToken)));
     }
@@ -107,8 +107,8 @@ public sealed class MemberTests
         var after = await viewer.Browser.GetAsync($"/api/v1/orgs/{org.Id}");
 
         Assert.Equal(HttpStatusCode.NoContent, leave.StatusCode);
-        await after.AssertProblemAsync(HttpStatusCode.NotFound);
-        Assert.True(await factory.QueryAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "member.left" && e.ActorUserId == viewer.Id, TestContext.Current.CancellationToken)));
+        await after.IsProblemAsync(HttpStatusCode.NotFound);
+        Assert.True(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "member.left" && e.ActorUserId == viewer.Id, TestContext.Current.CancellationToken)));
     }
 
     [Theory]
@@ -125,9 +125,9 @@ public sealed class MemberTests
         var number = await owner.Browser.PatchJsonAsync($"/api/v1/orgs/{org.Id}/members/{member.Id}", new { role = 99 });
         var missing = await owner.Browser.PatchJsonAsync($"/api/v1/orgs/{org.Id}/members/{member.Id}", new { });
 
-        await word.AssertProblemAsync(HttpStatusCode.BadRequest);
-        await number.AssertProblemAsync(HttpStatusCode.BadRequest);
-        await missing.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await word.IsProblemAsync(HttpStatusCode.BadRequest);
+        await number.IsProblemAsync(HttpStatusCode.BadRequest);
+        await missing.IsProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(OrgRole.Member, await RoleAsync(factory, org.Id, member.Id));
     }
 

@@ -27,7 +27,7 @@ public sealed class OrganizationTests
         Assert.Equal(OrgRole.Owner, created.Role);
         Assert.Equal(created.Id, Assert.Single(alices!).Id);
         Assert.Empty(bobs!);
-        Assert.True(await factory.QueryAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "org.created" && e.OrgId == created.Id && e.ActorUserId == alice.Id, TestContext.Current.CancellationToken)));
+        Assert.True(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "org.created" && e.OrgId == created.Id && e.ActorUserId == alice.Id, TestContext.Current.CancellationToken)));
     }
 
     [Theory]
@@ -43,10 +43,10 @@ public sealed class OrganizationTests
         var malformed = await user.Browser.PostJsonAsync("/api/v1/orgs", new { name = "Three", slug = "Not A Slug!" });
         var nameless = await user.Browser.PostJsonAsync("/api/v1/orgs", new { slug = "nameless" });
 
-        await taken.AssertProblemAsync(HttpStatusCode.Conflict);
-        await malformed.AssertProblemAsync(HttpStatusCode.BadRequest);
-        await nameless.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal(1, await factory.QueryAsync(d => d.Organizations.CountAsync(TestContext.Current.CancellationToken)));
+        await taken.IsProblemAsync(HttpStatusCode.Conflict);
+        await malformed.IsProblemAsync(HttpStatusCode.BadRequest);
+        await nameless.IsProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(1, await factory.WithDbAsync(d => d.Organizations.CountAsync(TestContext.Current.CancellationToken)));
     }
 
     [Theory]
@@ -76,9 +76,9 @@ public sealed class OrganizationTests
         Assert.Equal(created.Id, patched.Id);
         Assert.Equal(user.Id, project!.CreatedBy);
         Assert.NotEqual(forgedId, project.Id);
-        Assert.Equal(created.Id, await factory.QueryAsync(d => d.Projects.Where(p => p.Id == project.Id).Select(p => p.OrgId).SingleAsync(TestContext.Current.CancellationToken)));
-        Assert.False(await factory.QueryAsync(d => d.Users.Where(u => u.Id == user.Id).Select(u => u.IsPlatformAdmin).SingleAsync(TestContext.Current.CancellationToken)));
-        Assert.False(await factory.QueryAsync(d => d.Projects.AnyAsync(p => p.OrgId == victimOrg.Id, TestContext.Current.CancellationToken)));
+        Assert.Equal(created.Id, await factory.WithDbAsync(d => d.Projects.Where(p => p.Id == project.Id).Select(p => p.OrgId).SingleAsync(TestContext.Current.CancellationToken)));
+        Assert.False(await factory.WithDbAsync(d => d.Users.Where(u => u.Id == user.Id).Select(u => u.IsPlatformAdmin).SingleAsync(TestContext.Current.CancellationToken)));
+        Assert.False(await factory.WithDbAsync(d => d.Projects.AnyAsync(p => p.OrgId == victimOrg.Id, TestContext.Current.CancellationToken)));
     }
 
     [Theory]
@@ -91,16 +91,16 @@ public sealed class OrganizationTests
         var org = await owner.CreateOrgAsync();
         await factory.CreateMemberAsync(org.Id, OrgRole.Member);
         await owner.CreateProjectAsync(org.Id);
-        Assert.Equal(HttpStatusCode.Created, (await owner.Browser.PostJsonAsync($"/api/v1/orgs/{org.Id}/invites", new { email = TestUsers.NewEmail(), role = "viewer" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await owner.Browser.PostJsonAsync($"/api/v1/orgs/{org.Id}/invites", new { email = AuthTestExtensions.NewEmail(), role = "viewer" })).StatusCode);
 
         var response = await owner.Browser.DeleteAsync($"/api/v1/orgs/{org.Id}");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        await (await owner.Browser.GetAsync($"/api/v1/orgs/{org.Id}")).AssertProblemAsync(HttpStatusCode.NotFound);
-        Assert.Equal(0, await factory.QueryAsync(d => d.Memberships.CountAsync(m => m.OrgId == org.Id, TestContext.Current.CancellationToken)));
-        Assert.Equal(0, await factory.QueryAsync(d => d.Projects.CountAsync(p => p.OrgId == org.Id, TestContext.Current.CancellationToken)));
-        Assert.Equal(0, await factory.QueryAsync(d => d.Invites.CountAsync(i => i.OrgId == org.Id, TestContext.Current.CancellationToken)));
-        Assert.True(await factory.QueryAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "org.deleted" && e.OrgId == org.Id, TestContext.Current.CancellationToken)));
+        await (await owner.Browser.GetAsync($"/api/v1/orgs/{org.Id}")).IsProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0, await factory.WithDbAsync(d => d.Memberships.CountAsync(m => m.OrgId == org.Id, TestContext.Current.CancellationToken)));
+        Assert.Equal(0, await factory.WithDbAsync(d => d.Projects.CountAsync(p => p.OrgId == org.Id, TestContext.Current.CancellationToken)));
+        Assert.Equal(0, await factory.WithDbAsync(d => d.Invites.CountAsync(i => i.OrgId == org.Id, TestContext.Current.CancellationToken)));
+        Assert.True(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "org.deleted" && e.OrgId == org.Id, TestContext.Current.CancellationToken)));
     }
 
     [Theory]

@@ -25,7 +25,7 @@ public sealed class RoleMatrixTests
         new("DELETE /orgs/{orgId}/members/{userId} (someone else)", OrgRole.Admin, HttpStatusCode.NoContent,
             (b, s) => b.DeleteAsync($"/api/v1/orgs/{s.OrgId}/members/{s.TargetMemberId}")),
         new("POST /orgs/{orgId}/invites", OrgRole.Admin, HttpStatusCode.Created,
-            (b, s) => b.PostJsonAsync($"/api/v1/orgs/{s.OrgId}/invites", new { email = TestUsers.NewEmail(), role = "viewer" })),
+            (b, s) => b.PostJsonAsync($"/api/v1/orgs/{s.OrgId}/invites", new { email = AuthTestExtensions.NewEmail(), role = "viewer" })),
         new("GET /orgs/{orgId}/projects", OrgRole.Viewer, HttpStatusCode.OK, (b, s) => b.GetAsync($"/api/v1/orgs/{s.OrgId}/projects")),
         new("POST /orgs/{orgId}/projects", OrgRole.Member, HttpStatusCode.Created,
             (b, s) => b.PostJsonAsync($"/api/v1/orgs/{s.OrgId}/projects", new { name = "New" })),
@@ -46,7 +46,7 @@ public sealed class RoleMatrixTests
         var owner = await factory.CreateSignedInUserAsync();
         var target = await factory.CreateSignedInUserAsync();
         OrgRole?[] callers = [null, OrgRole.Viewer, OrgRole.Member, OrgRole.Admin, OrgRole.Owner];
-        var users = new Dictionary<OrgRole, TestUser>();
+        var users = new Dictionary<OrgRole, SignedInUser>();
         foreach (var role in new[] { OrgRole.Viewer, OrgRole.Member, OrgRole.Admin, OrgRole.Owner })
         {
             users[role] = await factory.CreateSignedInUserAsync();
@@ -78,7 +78,7 @@ public sealed class RoleMatrixTests
                 }
                 else if (expected is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
                 {
-                    await response.AssertProblemAsync(expected);
+                    await response.IsProblemAsync(expected);
                 }
             }
         }
@@ -103,9 +103,9 @@ public sealed class RoleMatrixTests
         var delete = await alice.Browser.DeleteAsync($"/api/v1/orgs/{aliceOrg.Id}/projects/{bobProject.Id}");
         var list = await alice.Browser.Client.GetFromJsonAsync<PagedList<ProjectResponse>>($"/api/v1/orgs/{aliceOrg.Id}/projects", TestContext.Current.CancellationToken);
 
-        await read.AssertProblemAsync(HttpStatusCode.NotFound);
-        await change.AssertProblemAsync(HttpStatusCode.NotFound);
-        await delete.AssertProblemAsync(HttpStatusCode.NotFound);
+        await read.IsProblemAsync(HttpStatusCode.NotFound);
+        await change.IsProblemAsync(HttpStatusCode.NotFound);
+        await delete.IsProblemAsync(HttpStatusCode.NotFound);
         Assert.Empty(list!.Items);
         var still = await bob.Browser.Client.GetFromJsonAsync<ProjectResponse>($"/api/v1/orgs/{bobOrg.Id}/projects/{bobProject.Id}", TestContext.Current.CancellationToken);
         Assert.Equal("Secret", still!.Name);
@@ -121,8 +121,8 @@ public sealed class RoleMatrixTests
         var outsider = await factory.CreateSignedInUserAsync();
         var org = await owner.CreateOrgAsync();
 
-        var existing = await (await outsider.Browser.GetAsync($"/api/v1/orgs/{org.Id}/members")).AssertProblemAsync(HttpStatusCode.NotFound);
-        var missing = await (await outsider.Browser.GetAsync($"/api/v1/orgs/{Guid.NewGuid()}/members")).AssertProblemAsync(HttpStatusCode.NotFound);
+        var existing = await (await outsider.Browser.GetAsync($"/api/v1/orgs/{org.Id}/members")).IsProblemAsync(HttpStatusCode.NotFound);
+        var missing = await (await outsider.Browser.GetAsync($"/api/v1/orgs/{Guid.NewGuid()}/members")).IsProblemAsync(HttpStatusCode.NotFound);
 
         Assert.Equal(missing.GetProperty("detail").GetString(), existing.GetProperty("detail").GetString());
     }

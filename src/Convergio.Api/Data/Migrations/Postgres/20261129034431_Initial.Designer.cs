@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Convergio.Api.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresConvergioDb))]
-    [Migration("20261129025412_Initial")]
+    [Migration("20261129034431_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Convergio.Api.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteConvergioDb))]
-    [Migration("20261129025354_Initial")]
+    [Migration("20261129034407_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

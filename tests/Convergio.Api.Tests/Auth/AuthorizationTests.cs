@@ -1,0 +1,128 @@
+using System.Net;
+using Convergio.Api.Auth;
+using Convergio.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Convergio.Api.Tests.Auth;
+
+public sealed class AuthorizationTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>A branch after the app's pipeline that answers whether the caller satisfies the platform-admin policy.</summary>
+    private sealed class PlatformAdminProbe : IStartupFilter
+    {
+        public const string Path = "/test-only/platform-admin";
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Map(Path, branch => branch.Run(async context =>
+            {
+                var result = await context.RequestServices.GetRequiredService<IAuthorizationService>()
+                    .AuthorizeAsync(context.User, AuthorizationPolicies.PlatformAdmin);
+                if (result.Succeeded)
+                {
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    return;
+                }
+                await context.ForbidAsync();
+            }));
+        };
+    }
+
+    /// <summary>
+    /// Whether the public list names this route. Endpoints without method metadata (health checks)
+    /// answer every method, so the list must name their path under some method.
+    /// </summary>
+    private static bool IsListed(RouteEndpoint endpoint, out string route)
+    {
+        var path = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+        var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods;
+        route = $"{(methods is null ? "*" : string.Join(',', methods))} {path}";
+        return methods is null
+            ? PublicEndpoints.Routes.Any(r => r.EndsWith(" " + path, StringComparison.Ordinal))
+            : methods.All(m => PublicEndpoints.Routes.Contains($"{m} {path}"));
+    }
+
+    [Fact]
+    public async Task Every_anonymous_endpoint_is_on_the_public_list_and_every_endpoint_names_a_rate_limit_policy()
+    {
+        // Outside Development: the surface production serves (the API docs exist in Development only).
+        await using var factory = new ConvergioFactory(environment: "Staging");
+        var endpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+        Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/api/v1/auth/login");
+        Assert.All(endpoints, endpoint =>
+        {
+            var listed = IsListed(endpoint, out var route);
+            if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            {
+                Assert.True(endpoint.IsPublic(), $"{route} is anonymous without AllowPublic()");
+                Assert.True(listed, $"{route} is anonymous but not on the public list");
+            }
+            Assert.True(endpoint.Metadata.GetMetadata<EnableRateLimitingAttribute>() is not null, $"{route} names no rate-limit policy");
+        });
+    }
+
+    [Fact]
+    public async Task A_signed_in_user_without_the_flag_is_forbidden_by_the_platform_admin_policy_with_a_403_problem()
+    {
+        await using var factory = new ConvergioFactory().WithServices(s => s.AddSingleton<IStartupFilter, PlatformAdminProbe>());
+        using var user = await factory.CreateSignedInUserAsync();
+
+        await ProblemAssert.IsProblemAsync(await user.Client.GetAsync(PlatformAdminProbe.Path, Cancel), HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task A_platform_admin_satisfies_the_platform_admin_policy_from_the_next_request_on(Db db)
+    {
+        await using var factory = new ConvergioFactory(db).WithServices(s => s.AddSingleton<IStartupFilter, PlatformAdminProbe>());
+        using var user = await factory.CreateSignedInUserAsync();
+
+        await factory.MakePlatformAdminAsync(user.Id);
+
+        Assert.Equal(HttpStatusCode.OK, (await user.Client.GetAsync(PlatformAdminProbe.Path, Cancel)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_path_without_a_session_is_401_by_the_fallback_policy()
+    {
+        await using var factory = new ConvergioFactory();
+        using var browser = factory.CreateBrowser();
+
+        await ProblemAssert.IsProblemAsync(await browser.Client.GetAsync("/api/v1/anything", Cancel), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Password_hashing_cheaper_than_the_minimum_refuses_to_start()
+    {
+        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?> { ["Auth:Password:MemoryKiB"] = "1024" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        Assert.Contains("MemoryKiB", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Password_hashing_cost_is_read_from_auth_password()
+    {
+        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?> { ["Auth:Password:Iterations"] = "3" });
+        using var user = await factory.CreateSignedInUserAsync();
+
+        var hash = await factory.WithDbAsync(d => d.Users.Select(u => u.PasswordHash).SingleAsync(Cancel));
+
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=3,p=1$", hash, StringComparison.Ordinal);
+    }
+}

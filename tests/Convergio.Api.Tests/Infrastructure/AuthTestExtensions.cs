@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using Convergio.Api.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Convergio.Api.Tests.Infrastructure;
+
+/// <summary>Sign-in and database helpers every feature's tests share.</summary>
+public static class AuthTestExtensions
+{
+    public const string RegisterPath = "/api/v1/auth/register";
+    public const string LoginPath = "/api/v1/auth/login";
+
+    /// <summary>A new browser with an empty cookie jar.</summary>
+    public static TestBrowser CreateBrowser(this ConvergioFactory factory) => new(factory.Server);
+
+    /// <summary>A unique address in the reserved <c>.test</c> domain.</summary>
+    public static string NewEmail() => $"user-{Guid.NewGuid():N}@example.test";
+
+    /// <summary>Registers a new random user through the API and returns the browser signed in as them.</summary>
+    public static async Task<SignedInUser> CreateSignedInUserAsync(this ConvergioFactory factory, string? email = null, string? password = null)
+    {
+        var browser = factory.CreateBrowser();
+        email ??= NewEmail();
+        password ??= TestKeys.Password();
+        var response = await browser.Client.PostAsJsonAsync(RegisterPath, new { email, password, fullName = "Test User" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var user = await response.Content.ReadFromJsonAsync<UserBody>(TestContext.Current.CancellationToken);
+        return new SignedInUser(browser, user!.Id, email, password);
+    }
+
+    /// <summary>Signs <paramref name="browser"/> in with the given credentials; the response as it came.</summary>
+    public static Task<HttpResponseMessage> LoginAsync(this TestBrowser browser, string email, string password) =>
+        browser.Client.PostAsJsonAsync(LoginPath, new { email, password }, TestContext.Current.CancellationToken);
+
+    /// <summary>Signs the user in again in a fresh browser (a second session).</summary>
+    public static async Task<TestBrowser> SignInAsync(this ConvergioFactory factory, SignedInUser user)
+    {
+        var browser = factory.CreateBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await browser.LoginAsync(user.Email, user.Password)).StatusCode);
+        return browser;
+    }
+
+    /// <summary>A new signed-in user who is a platform administrator.</summary>
+    public static async Task<SignedInUser> CreatePlatformAdminAsync(this ConvergioFactory factory)
+    {
+        var user = await factory.CreateSignedInUserAsync();
+        await factory.MakePlatformAdminAsync(user.Id);
+        return user;
+    }
+
+    /// <summary>Changes a user row directly, as an operator or a test fixture would.</summary>
+    public static Task UpdateUserAsync(this ConvergioFactory factory, Guid userId, Action<Convergio.Api.Auth.User> change) =>
+        factory.WithDbAsync(async db =>
+        {
+            change(await db.Users.SingleAsync(u => u.Id == userId, TestContext.Current.CancellationToken));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+
+    /// <summary>Grants platform administration the way an operator would: the flag in the database.</summary>
+    public static Task MakePlatformAdminAsync(this ConvergioFactory factory, Guid userId) =>
+        factory.WithDbAsync(db => db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsPlatformAdmin, true), TestContext.Current.CancellationToken));
+
+    /// <summary>Runs <paramref name="work"/> on a fresh <see cref="ConvergioDb"/> of the factory's database.</summary>
+    public static async Task<T> WithDbAsync<T>(this ConvergioFactory factory, Func<ConvergioDb, Task<T>> work)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<ConvergioDb>());
+    }
+
+    public static async Task WithDbAsync(this ConvergioFactory factory, Func<ConvergioDb, Task> work)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await work(scope.ServiceProvider.GetRequiredService<ConvergioDb>());
+    }
+
+    /// <summary>The user JSON of the auth endpoints.</summary>
+    public sealed record UserBody(Guid Id, string Email, string? FullName, string Tier);
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace Convergio.Cli.Tests.Baseline;
+
+/// <summary>
+/// This project's API as a real process in Production: generated keys, a fresh PostgreSQL
+/// database reached through <see cref="PostgresTlsFront"/>, and Kestrel serving HTTPS (generated
+/// certificate) and plain HTTP on loopback ports.
+/// </summary>
+public sealed class ProductionApi : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+    private readonly PostgresTlsFront _postgres;
+    private readonly string _adminConnectionString;
+    private readonly string _database;
+
+    private ProductionApi(Process process, PostgresTlsFront postgres, string adminConnectionString, string database, X509Certificate2 certificate, int httpsPort, int httpPort)
+    {
+        _process = process;
+        _postgres = postgres;
+        _adminConnectionString = adminConnectionString;
+        _database = database;
+        Certificate = certificate;
+        BaseUrl = new Uri($"https://127.0.0.1:{httpsPort}/");
+        HttpPort = httpPort;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+    }
+
+    public Uri BaseUrl { get; }
+    public int HttpPort { get; }
+    public X509Certificate2 Certificate { get; }
+    public string Log { get { lock (_log) { return _log.ToString(); } } }
+
+    private void Append(string? line)
+    {
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    public static async Task<ProductionApi> StartAsync(string postgres, CancellationToken cancellationToken)
+    {
+        var server = new NpgsqlConnectionStringBuilder(postgres);
+        var database = "convergio_baseline_" + Guid.NewGuid().ToString("N");
+        await using (var connection = new NpgsqlConnection(postgres))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var direct = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ToString();
+        var migrations = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = direct }).Build();
+        await MigrateCommand.RunAsync(migrations, TextWriter.Null, cancellationToken);
+
+        var front = new PostgresTlsFront(server.Host!, server.Port);
+        var throughTls = new NpgsqlConnectionStringBuilder(postgres)
+        {
+            Host = "127.0.0.1",
+            Port = front.Port,
+            Database = database,
+            SslMode = SslMode.Require,
+        }.ToString();
+
+        var certificate = TestCertificates.Loopback();
+        var directory = Directory.CreateTempSubdirectory("convergio-production-").FullName;
+        var certificatePassword = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(18));
+        var certificatePath = Path.Combine(directory, "server.pfx");
+        await File.WriteAllBytesAsync(certificatePath, certificate.Export(X509ContentType.Pkcs12, certificatePassword), cancellationToken);
+
+        var (httpsPort, httpPort) = (FreePort(), FreePort());
+        var start = new ProcessStartInfo("dotnet", [typeof(Convergio.Api.Secrets.ProductionGuard).Assembly.Location])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = directory,
+        };
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(inherited);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ConnectionStrings__Postgres"] = throughTls;
+        start.Environment["Security__SigningKeys__0"] = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(64));
+        start.Environment["Encryption__Keys__0"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_');
+        start.Environment["Email__PickupDirectory"] = Path.Combine(directory, "mail");
+        start.Environment["Kestrel__Endpoints__Https__Url"] = $"https://127.0.0.1:{httpsPort}";
+        start.Environment["Kestrel__Endpoints__Https__Certificate__Path"] = certificatePath;
+        start.Environment["Kestrel__Endpoints__Https__Certificate__Password"] = certificatePassword;
+        start.Environment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{httpPort}";
+        start.Environment["Https__RedirectPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var api = new ProductionApi(Process.Start(start)!, front, postgres, database, certificate, httpsPort, httpPort);
+        api._process.BeginOutputReadLine();
+        api._process.BeginErrorReadLine();
+        await api.WaitUntilLiveAsync(cancellationToken);
+        return api;
+    }
+
+    /// <summary>An HttpClient that trusts only this API's certificate.</summary>
+    public HttpClient Client()
+    {
+        var trusted = X509CertificateLoader.LoadCertificate(Certificate.RawData);
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is not null && certificate.GetCertHashString() == trusted.GetCertHashString(),
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = BaseUrl };
+    }
+
+    private async Task WaitUntilLiveAsync(CancellationToken cancellationToken)
+    {
+        using var client = Client();
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The API exited with {_process.ExitCode} before answering:{Environment.NewLine}{Log}");
+            }
+            try
+            {
+                using var response = await client.GetAsync("/health/live", cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(250, cancellationToken);
+        }
+        throw new TimeoutException($"The API did not answer /health/live within 90 s:{Environment.NewLine}{Log}");
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        await _postgres.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+        Certificate.Dispose();
+    }
+}
