@@ -1,3 +1,4 @@
+using Convergio.Api.Admin;
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
 using Convergio.Api.Billing;
@@ -8,6 +9,7 @@ using Convergio.Api.Mail;
 using Convergio.Api.Observability;
 using Convergio.Api.ProviderKeys;
 using Convergio.Api.Secrets;
+using Convergio.Api.Tenancy;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -34,6 +36,8 @@ builder.Services.AddSingleton<SecurityMetrics>();
 builder.AddApiDocs();
 builder.AddAuth();
 builder.AddProviderKeys();
+builder.AddTenancy();
+builder.AddAdmin();
 
 var app = builder.Build();
 
@@ -57,6 +61,8 @@ app.MapAuth();
 app.MapCspReports();
 app.MapProviderKeys();
 app.MapStripeWebhooks();
+app.MapTenancy();
+app.MapAdmin();
 app.MapApiDocs();
 app.MapAudit();
 app.MapDisclosure();

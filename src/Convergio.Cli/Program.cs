@@ -7,6 +7,7 @@ var root = new RootCommand("Operate a Convergio deployment: database, keys, conf
     ConfigCommand.Create(),
     KeysCommand.Create(),
     AuditCommand.Create(),
+    AdminCommand.Create(),
     Convergio.Cli.Baseline.BaselineCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

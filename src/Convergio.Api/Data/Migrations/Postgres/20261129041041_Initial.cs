@@ -128,6 +128,32 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "invites",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    org_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    token_hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    invited_by = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    accepted_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    accepted_by = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_invites", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_invites_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "processed_webhook_events",
                 columns: table => new
                 {
@@ -147,6 +173,56 @@ namespace Convergio.Api.Data.Migrations.Postgres
                         principalTable: "organizations",
                         principalColumn: "id",
                         onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "projects",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    org_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    created_by = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_projects", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_projects_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "memberships",
+                columns: table => new
+                {
+                    org_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_memberships", x => new { x.org_id, x.user_id });
+                    table.ForeignKey(
+                        name: "FK_memberships_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_memberships_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -235,6 +311,22 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 columns: new[] { "org_id", "occurred_at" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_invites_org_id_created_at",
+                table: "invites",
+                columns: new[] { "org_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invites_token_hash",
+                table: "invites",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_memberships_user_id",
+                table: "memberships",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_organizations_slug",
                 table: "organizations",
                 column: "slug",
@@ -260,6 +352,11 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "IX_processed_webhook_events_applied_to_org_id_event_created_at",
                 table: "processed_webhook_events",
                 columns: new[] { "applied_to_org_id", "event_created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_org_id_created_at",
+                table: "projects",
+                columns: new[] { "org_id", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_provider_keys_user_id_created_at",
@@ -301,6 +398,12 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "audit_events");
 
             migrationBuilder.DropTable(
+                name: "invites");
+
+            migrationBuilder.DropTable(
+                name: "memberships");
+
+            migrationBuilder.DropTable(
                 name: "outbox_emails");
 
             migrationBuilder.DropTable(
@@ -308,6 +411,9 @@ namespace Convergio.Api.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "processed_webhook_events");
+
+            migrationBuilder.DropTable(
+                name: "projects");
 
             migrationBuilder.DropTable(
                 name: "provider_keys");

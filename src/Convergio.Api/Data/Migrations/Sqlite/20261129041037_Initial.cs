@@ -127,6 +127,32 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "invites",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    org_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    token_hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    invited_by = table.Column<Guid>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    accepted_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    accepted_by = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_invites", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_invites_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "processed_webhook_events",
                 columns: table => new
                 {
@@ -146,6 +172,56 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                         principalTable: "organizations",
                         principalColumn: "id",
                         onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "projects",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    org_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    created_by = table.Column<Guid>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_projects", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_projects_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "memberships",
+                columns: table => new
+                {
+                    org_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_memberships", x => new { x.org_id, x.user_id });
+                    table.ForeignKey(
+                        name: "FK_memberships_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_memberships_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -234,6 +310,22 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 columns: new[] { "org_id", "occurred_at" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_invites_org_id_created_at",
+                table: "invites",
+                columns: new[] { "org_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invites_token_hash",
+                table: "invites",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_memberships_user_id",
+                table: "memberships",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_organizations_slug",
                 table: "organizations",
                 column: "slug",
@@ -259,6 +351,11 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 name: "IX_processed_webhook_events_applied_to_org_id_event_created_at",
                 table: "processed_webhook_events",
                 columns: new[] { "applied_to_org_id", "event_created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_org_id_created_at",
+                table: "projects",
+                columns: new[] { "org_id", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_provider_keys_user_id_created_at",
@@ -300,6 +397,12 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 name: "audit_events");
 
             migrationBuilder.DropTable(
+                name: "invites");
+
+            migrationBuilder.DropTable(
+                name: "memberships");
+
+            migrationBuilder.DropTable(
                 name: "outbox_emails");
 
             migrationBuilder.DropTable(
@@ -307,6 +410,9 @@ namespace Convergio.Api.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "processed_webhook_events");
+
+            migrationBuilder.DropTable(
+                name: "projects");
 
             migrationBuilder.DropTable(
                 name: "provider_keys");
