@@ -1,14 +1,19 @@
+using Convergio.Api.Admin;
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.Mfa;
 using Convergio.Api.Auth.Passkeys;
 using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Billing;
 using Convergio.Api.Data;
+using Convergio.Api.Disclosure;
 using Convergio.Api.Edge;
 using Convergio.Api.Mail;
 using Convergio.Api.Observability;
+using Convergio.Api.ProviderKeys;
 using Convergio.Api.Secrets;
+using Convergio.Api.Tenancy;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,12 +21,18 @@ builder.Services.AddSingleton(TimeProvider.System);
 
 builder.AddSecrets();
 builder.AddStructuredLogging();
+builder.AddObservability();
 builder.AddProblemDetailsEverywhere();
 builder.AddRequestBodyLimit();
 builder.AddTrustedProxies();
+builder.AddHttpsEnforcement();
+builder.AddModernTls();
+builder.AddSecurityHeaders();
+builder.AddCorsAllowlist();
 builder.AddData();
 builder.AddAudit();
 builder.AddMail();
+builder.AddDisclosure();
 builder.AddRateLimits();
 builder.AddHealth();
 builder.Services.AddMetrics();
@@ -32,27 +43,41 @@ builder.AddStepUp();
 builder.AddMfa();
 builder.AddPasskeys();
 builder.AddEmailVerification();
+builder.AddProviderKeys();
+builder.AddTenancy();
+builder.AddAdmin();
 
 var app = builder.Build();
 
 // The order is the contract in DESIGN.md: each protection sees what the previous one allowed.
 app.UseForwardedHeaders();
 app.UseRequestId();
+app.UseHttpsEnforcement();
+app.UseSecurityHeaders();
 app.UseProblemDetailsEverywhere();
+app.UseCorsAllowlist();
 app.UseRouting();
 app.UseRequestBodyLimit();
 app.UseAuthentication();
 app.UseCsrfProtection();
-app.UseRateLimiter();
+app.UseRateLimits();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapMetrics();
 app.MapAuth();
 app.MapStepUp();
 app.MapMfa();
 app.MapPasskeys();
 app.MapEmailVerification();
+app.MapCspReports();
+app.MapProviderKeys();
+app.MapStripeWebhooks();
+app.MapTenancy();
+app.MapAdmin();
 app.MapApiDocs();
+app.MapAudit();
+app.MapDisclosure();
 
 try
 {

@@ -1,3 +1,4 @@
+using Convergio.Api.Audit;
 using Convergio.Api.Data;
 using Convergio.Api.Secrets;
 using Microsoft.Extensions.Configuration;
@@ -36,6 +37,7 @@ internal static class CliHost
         services.AddSingleton(TimeProvider.System);
         services.AddLogging();
         services.AddConvergioDb(configuration, Directory.GetCurrentDirectory());
+        services.AddAuditChain();
         return services.BuildServiceProvider();
     }
 

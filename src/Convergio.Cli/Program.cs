@@ -5,6 +5,9 @@ var root = new RootCommand("Operate a Convergio deployment: database, keys, conf
 {
     MigrateCommand.Create(),
     ConfigCommand.Create(),
+    KeysCommand.Create(),
+    AuditCommand.Create(),
+    AdminCommand.Create(),
     Convergio.Cli.Baseline.BaselineCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

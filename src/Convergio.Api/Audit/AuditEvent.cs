@@ -4,7 +4,11 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Convergio.Api.Audit;
 
-/// <summary>One security-relevant action. Never holds passwords, tokens, cookies or keys.</summary>
+/// <summary>
+/// One security-relevant action. Never holds passwords, tokens, cookies or keys.
+/// Events form a hash chain (<see cref="AuditChain"/>): <see cref="Id"/> is the position in
+/// the chain, assigned with <see cref="PrevHash"/> and <see cref="Hash"/> when the event is saved.
+/// </summary>
 public sealed class AuditEvent
 {
     public long Id { get; set; }
@@ -21,6 +25,15 @@ public sealed class AuditEvent
 
     /// <summary>Extra detail as a JSON object.</summary>
     public string? Data { get; set; }
+
+    /// <summary>Hash of the previous event in the chain (lowercase hex SHA-256); all zeros for the first.</summary>
+    public string? PrevHash { get; set; }
+
+    /// <summary>SHA-256(prev hash || canonical form of this event), lowercase hex.</summary>
+    public string? Hash { get; set; }
+
+    /// <summary>Not stored: the order events were recorded in, so one SaveChanges chains them in that order.</summary>
+    internal long RecordOrder { get; set; }
 }
 
 public static class AuditOutcomes
@@ -43,6 +56,11 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(e => e.Ip).HasMaxLength(64);
         builder.Property(e => e.UserAgent).HasMaxLength(512);
         builder.Property(e => e.RequestId).HasMaxLength(128);
+        // Text, not jsonb: the stored bytes are what was hashed (jsonb would reorder keys).
+        builder.Property(e => e.Data).HasColumnType("text");
+        // Not null in the database, so an event saved without the chain interceptor fails loudly.
+        builder.Property(e => e.PrevHash).HasMaxLength(AuditChain.HashHexLength).IsRequired();
+        builder.Property(e => e.Hash).HasMaxLength(AuditChain.HashHexLength).IsRequired();
         builder.HasIndex(e => e.OccurredAt);
         builder.HasIndex(e => new { e.OrgId, e.OccurredAt });
         builder.HasIndex(e => new { e.ActorUserId, e.OccurredAt });

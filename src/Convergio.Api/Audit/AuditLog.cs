@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Convergio.Api.Auth;
 using Convergio.Api.Data;
+using Convergio.Api.Edge;
 
 namespace Convergio.Api.Audit;
 
@@ -12,6 +13,7 @@ namespace Convergio.Api.Audit;
 public sealed class AuditLog(ConvergioDb db, IHttpContextAccessor httpContextAccessor, TimeProvider time)
 {
     private const int MaxUserAgentLength = 512;
+    private static long _recordOrder;
 
     public AuditEvent Record(
         string action,
@@ -37,6 +39,7 @@ public sealed class AuditLog(ConvergioDb db, IHttpContextAccessor httpContextAcc
             UserAgent = string.IsNullOrEmpty(userAgent) ? null : userAgent[..Math.Min(userAgent.Length, MaxUserAgentLength)],
             RequestId = http?.TraceIdentifier,
             Data = data is null ? null : JsonSerializer.Serialize(data, JsonSerializerOptions.Web),
+            RecordOrder = Interlocked.Increment(ref _recordOrder),
         };
         db.AuditEvents.Add(auditEvent);
         return auditEvent;
@@ -49,6 +52,33 @@ public static class AuditExtensions
     {
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddAuditChain();
+        builder.Services.AddOptions<AuditOptions>()
+            .BindConfiguration(AuditOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<AuditRetention>();
+        builder.Services.AddHostedService<AuditRetentionService>();
         return builder;
+    }
+
+    /// <summary>
+    /// The hash chain on every <see cref="ConvergioDb"/> of this container, and its verifier.
+    /// The CLI calls this too, so events it writes are chained like the server's.
+    /// </summary>
+    public static IServiceCollection AddAuditChain(this IServiceCollection services)
+    {
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, AuditChainInterceptor>();
+        services.AddScoped<AuditChainVerifier>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/v1/admin/audit")
+            .RequireAuthorization(AuthorizationPolicies.PlatformAdmin)
+            .RequireRateLimiting(RateLimitPolicies.Admin);
+        admin.MapGet("/export", AuditExport.ExportAsync);
+        return app;
     }
 }

@@ -28,11 +28,14 @@ public static class PublicEndpoints
         "POST /api/v1/auth/passkeys/login/complete",
     };
 
-    /// <summary>Development only: the OpenAPI document and its UI.</summary>
+    /// <summary>Development only: the OpenAPI document and its UI (the Scalar page and the assets it loads).</summary>
     public static readonly IReadOnlySet<string> DevelopmentRoutes = new HashSet<string>(StringComparer.Ordinal)
     {
         "GET /openapi/{documentName}.json",
         "GET /scalar/{documentName?}",
+        "GET /scalar/scalar.js",
+        "GET /scalar/scalar.aspnetcore.js",
+        "GET /scalar/favicon.svg",
     };
 
     public static TBuilder AllowPublic<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>

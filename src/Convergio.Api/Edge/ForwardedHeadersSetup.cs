@@ -23,7 +23,11 @@ public static class ForwardedHeadersSetup
         var settings = builder.Configuration.GetSection(ForwardedHeadersSettings.Section).Get<ForwardedHeadersSettings>() ?? new();
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // With no proxy configured the headers are not read at all: ASP.NET Core treats empty
+            // KnownProxies and KnownIPNetworks as "trust every peer", the opposite of what we want.
+            o.ForwardedHeaders = settings.KnownProxies.Count + settings.KnownNetworks.Count == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
             // Walk the whole chain; it stops at the first hop that is not a known proxy.

@@ -11,4 +11,10 @@ public static class RateLimitPolicies
 
     /// <summary>Admin and sensitive actions: per user.</summary>
     public const string Admin = "admin";
+
+    /// <summary>
+    /// Not named by endpoints: applied automatically, per normalized email, to every endpoint whose
+    /// body is an <see cref="IAccountScopedRequest"/>.
+    /// </summary>
+    public const string Account = "account";
 }

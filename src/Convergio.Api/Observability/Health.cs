@@ -3,6 +3,7 @@ using Convergio.Api.Auth;
 using Convergio.Api.Data;
 using Convergio.Api.Edge;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
@@ -25,7 +26,9 @@ public static class Health
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/health").AllowPublic().RequireRateLimiting(RateLimitPolicies.General);
+        // GET only: the public list names GET, and health checks would otherwise answer every method.
+        var group = app.MapGroup("/health").AllowPublic().RequireRateLimiting(RateLimitPolicies.General)
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         group.MapHealthChecks("/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReport });
         group.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteReport });
         return app;

@@ -21,7 +21,8 @@ public static class OpenApiSetup
         if (app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
         {
             app.MapOpenApi().AllowPublic().RequireRateLimiting(RateLimitPolicies.General);
-            app.MapScalarApiReference().AllowPublic().RequireRateLimiting(RateLimitPolicies.General);
+            // The page's script tags carry this response's CSP nonce (SecurityHeaders puts the same one in the policy).
+            app.MapScalarApiReference((options, context) => options.WithNonce(context.GetCspNonce())).AllowPublic().RequireRateLimiting(RateLimitPolicies.General);
         }
         return app;
     }

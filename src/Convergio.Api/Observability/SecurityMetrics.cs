@@ -16,6 +16,7 @@ public sealed class SecurityMetrics
     private readonly Counter<long> _csrfRejections;
     private readonly Counter<long> _corsRejections;
     private readonly Counter<long> _webhookSignatureFailures;
+    private readonly Counter<long> _cspViolations;
     private readonly UpDownCounter<long> _activeSessions;
 
     public SecurityMetrics(IMeterFactory meterFactory)
@@ -27,6 +28,7 @@ public sealed class SecurityMetrics
         _csrfRejections = meter.CreateCounter<long>("convergio.csrf.rejections", description: "Mutating requests refused by the CSRF check, by reason.");
         _corsRejections = meter.CreateCounter<long>("convergio.cors.rejections", description: "Cross-origin requests from origins outside the allowlist.");
         _webhookSignatureFailures = meter.CreateCounter<long>("convergio.webhooks.signature_failures", description: "Webhook deliveries whose signature did not verify, by provider.");
+        _cspViolations = meter.CreateCounter<long>("convergio.csp.violations", description: "Content-Security-Policy violations reported by browsers.");
         _activeSessions = meter.CreateUpDownCounter<long>("convergio.sessions.active", description: "Sessions created minus sessions ended, since this instance started.");
     }
 
@@ -43,6 +45,8 @@ public sealed class SecurityMetrics
     public void CorsRejected() => _corsRejections.Add(1);
 
     public void WebhookSignatureFailed(string provider) => _webhookSignatureFailures.Add(1, new KeyValuePair<string, object?>("provider", provider));
+
+    public void CspViolationReported() => _cspViolations.Add(1);
 
     public void SessionStarted() => _activeSessions.Add(1);
 

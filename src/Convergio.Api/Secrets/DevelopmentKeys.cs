@@ -32,7 +32,7 @@ public static class DevelopmentKeys
         }
         if (!stored.ContainsKey($"{SecretKeys.EncryptionKeys}:0"))
         {
-            stored[$"{SecretKeys.EncryptionKeys}:0"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_');
+            stored[$"{SecretKeys.EncryptionKeys}:0"] = FernetKey.Generate();
             changed = true;
         }
         if (changed)

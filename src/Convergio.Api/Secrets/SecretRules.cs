@@ -53,43 +53,88 @@ internal sealed class SigningKeyRule : IProductionRule
     }
 }
 
-/// <summary>Encryption keys: at least one, each a valid Fernet key.</summary>
+/// <summary>
+/// Encryption keys: at least one (<c>Encryption:Keys:0</c>, or the original deployment's
+/// <c>API_KEY_ENCRYPTION_KEY</c>), each a valid Fernet key.
+/// </summary>
 internal sealed class EncryptionKeyRule : IProductionRule
 {
     public IEnumerable<GuardFinding> Check(IConfiguration configuration)
     {
-        var keys = configuration.GetSection(SecretKeys.EncryptionKeys).GetChildren().ToList();
+        var keys = configuration.GetSection(SecretKeys.EncryptionKeys).GetChildren()
+            .Select(k => (Name: $"{SecretKeys.EncryptionKeys}:{k.Key}", k.Value))
+            .ToList();
+        var legacy = configuration[SecretKeys.LegacyEncryptionKey];
+        if (!string.IsNullOrEmpty(legacy))
+        {
+            keys.Add((SecretKeys.LegacyEncryptionKey, legacy));
+        }
+
         if (keys.Count == 0)
         {
             yield return new(GuardSeverity.Error, "encryption-keys", "Encryption:Keys:0 is not set; a Fernet key is required to store provider API keys.");
             yield break;
         }
-        foreach (var key in keys)
+        foreach (var (name, value) in keys)
         {
-            if (!FernetKeyFormat.IsValid(key.Value))
+            if (!FernetKey.IsValid(value))
             {
-                yield return new(GuardSeverity.Error, "encryption-keys", $"{SecretKeys.EncryptionKeys}:{key.Key} is not a valid Fernet key (32 bytes, url-safe base64); generate one with `convergio keys generate`.");
+                yield return new(GuardSeverity.Error, "encryption-keys", $"{name} is not a valid Fernet key (32 bytes, url-safe base64); generate one with `convergio keys generate`.");
             }
+        }
+        if (!configuration.GetSection(SecretKeys.EncryptionKeys).GetChildren().Any())
+        {
+            yield return new(GuardSeverity.Warning, "encryption-keys", $"Only {SecretKeys.LegacyEncryptionKey} is set; put a new key in Encryption:Keys:0 and run `convergio keys rotate` (docs/rotation.md).");
         }
     }
 }
 
-/// <summary>The shape of a Fernet key: 32 bytes in url-safe base64 with padding.</summary>
-public static class FernetKeyFormat
+/// <summary>
+/// Secret values come from the environment, a secret volume or Key Vault, never from the
+/// appsettings*.json files that live in git: for every secret-bearing key, the guard asks
+/// each configuration provider whether it holds a value.
+/// </summary>
+internal sealed class SecretSourceRule : IProductionRule
 {
-    public static bool IsValid(string? key)
+    public IEnumerable<GuardFinding> Check(IConfiguration configuration)
     {
-        if (string.IsNullOrEmpty(key) || key.Length != 44)
+        if (configuration is not IConfigurationRoot root)
         {
-            return false;
+            yield break;
         }
-        try
+        var jsonFiles = root.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>()
+            .Where(p => Path.GetFileName(p.Source.Path ?? "").StartsWith("appsettings", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        foreach (var key in SecretKeyNames(configuration))
         {
-            return Convert.FromBase64String(key.Replace('-', '+').Replace('_', '/')).Length == 32;
-        }
-        catch (FormatException)
-        {
-            return false;
+            foreach (var file in jsonFiles)
+            {
+                if (file.TryGet(key, out var value) && IsSecretValue(key, value))
+                {
+                    yield return new(GuardSeverity.Error, "secret-source", $"{key} has a value in {file.Source.Path}; secrets come only from the environment, Secrets:Directory or Key Vault (docs/secrets.md).");
+                }
+            }
         }
     }
+
+    /// <summary>Every configured key that holds a secret, wherever its value comes from.</summary>
+    private static IEnumerable<string> SecretKeyNames(IConfiguration configuration) =>
+        configuration.AsEnumerable()
+            .Select(pair => pair.Key)
+            .Where(IsSecretKey)
+            .Distinct(StringComparer.OrdinalIgnoreCase);
+
+    private static bool IsSecretKey(string key) =>
+        SecretSections.Any(section => key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))
+        || string.Equals(key, SecretKeys.LegacyEncryptionKey, StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase);
+
+    // A connection string is a secret only when it carries a password.
+    private static bool IsSecretValue(string key, string? value) =>
+        !string.IsNullOrEmpty(value)
+        && (!key.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase)
+            || value.Contains("password", StringComparison.OrdinalIgnoreCase)
+            || value.Contains("pwd=", StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] SecretSections = [SecretKeys.SigningKeys, SecretKeys.EncryptionKeys, SecretKeys.StripeWebhookSecrets, "Stripe:ApiKey", "Sentry:Dsn"];
 }

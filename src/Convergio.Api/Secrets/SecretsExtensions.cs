@@ -14,6 +14,7 @@ public static class SecretsExtensions
     {
         builder.Configuration.AddManagedSecrets(builder.Environment);
         builder.Services.AddSingleton<SigningKeyRing>();
+        builder.Services.AddSingleton<FernetKeyRing>();
         builder.Services.AddHostedService<ProductionGuardStartup>();
         return builder;
     }
@@ -52,4 +53,9 @@ public static class SecretKeys
     public const string KeyVaultUri = "KeyVault:Uri";
     public const string SigningKeys = "Security:SigningKeys";
     public const string EncryptionKeys = "Encryption:Keys";
+
+    /// <summary>The original deployment's single Fernet key; read as the last entry of the encryption ring.</summary>
+    public const string LegacyEncryptionKey = "API_KEY_ENCRYPTION_KEY";
+
+    public const string StripeWebhookSecrets = "Stripe:WebhookSecrets";
 }

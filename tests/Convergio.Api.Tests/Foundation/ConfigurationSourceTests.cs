@@ -76,7 +76,7 @@ public sealed class ConfigurationSourceTests
         second.AddManagedSecrets(new TestEnvironment(Environments.Development, root));
 
         Assert.StartsWith(DevelopmentKeys.SigningKeyPrefix, first["Security:SigningKeys:0"], StringComparison.Ordinal);
-        Assert.True(FernetKeyFormat.IsValid(first["Encryption:Keys:0"]));
+        Assert.True(FernetKey.IsValid(first["Encryption:Keys:0"]));
         Assert.Equal(first["Security:SigningKeys:0"], second["Security:SigningKeys:0"]);
         Assert.Equal(first["Encryption:Keys:0"], second["Encryption:Keys:0"]);
         Assert.True(File.Exists(Path.Combine(root, "data", "development-keys.json")));

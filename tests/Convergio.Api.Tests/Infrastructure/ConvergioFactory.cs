@@ -36,6 +36,7 @@ public sealed class ConvergioFactory : WebApplicationFactory<Program>
             ["RateLimiting:Auth:PermitLimit"] = "100000",
             ["RateLimiting:General:PermitLimit"] = "100000",
             ["RateLimiting:Admin:PermitLimit"] = "100000",
+            ["RateLimiting:Account:PermitLimit"] = "100000",
         };
         if (db == Db.Postgres)
         {

@@ -6,7 +6,7 @@ namespace Convergio.Api.Tests.Infrastructure;
 public static class ProblemAssert
 {
     /// <summary>Asserts an RFC 9457 problem with the given status and returns its body.</summary>
-    public static async Task<JsonElement> IsProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    public static async Task<JsonElement> IsProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
     {
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

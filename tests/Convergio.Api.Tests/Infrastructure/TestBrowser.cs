@@ -57,6 +57,9 @@ public sealed class TestBrowser : IDisposable
     public Task<HttpResponseMessage> PostJsonAsync<T>(string path, T body) =>
         Client.PostAsJsonAsync(path, body, TestContext.Current.CancellationToken);
 
+    public Task<HttpResponseMessage> PatchJsonAsync<T>(string path, T body) =>
+        Client.PatchAsJsonAsync(path, body, TestContext.Current.CancellationToken);
+
     public Task<HttpResponseMessage> GetAsync(string path) => Client.GetAsync(path, TestContext.Current.CancellationToken);
 
     public Task<HttpResponseMessage> DeleteAsync(string path) => Client.DeleteAsync(path, TestContext.Current.CancellationToken);

@@ -8,7 +8,9 @@ public static class TestKeys
 {
     public static string SigningKey() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(48));
 
-    public static string FernetKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_');
+    public static string FernetKey() => Api.Secrets.FernetKey.Generate();
+
+    public static string StripeWebhookSecret() => "whsec_" + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(24));
 
     public static string Password() => "pw-" + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(18));
 }

@@ -28,7 +28,9 @@ namespace Convergio.Api.Data.Migrations.Postgres
                     ip = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     user_agent = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
                     request_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    data = table.Column<string>(type: "text", nullable: true)
+                    data = table.Column<string>(type: "text", nullable: true),
+                    prev_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -70,6 +72,28 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "security_reports",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    received_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    reporter_email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    affected_component = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    reproduction_steps = table.Column<string>(type: "character varying(32000)", maxLength: 32000, nullable: false),
+                    impact = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    suggested_mitigation = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: true),
+                    severity = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    acknowledged_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    triaged_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    status_changed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_security_reports", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "throttle_buckets",
                 columns: table => new
                 {
@@ -104,6 +128,77 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "invites",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    org_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    token_hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    invited_by = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    accepted_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    accepted_by = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_invites", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_invites_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "processed_webhook_events",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    event_created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    processed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    applied_to_org_id = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_processed_webhook_events", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_processed_webhook_events_organizations_applied_to_org_id",
+                        column: x => x.applied_to_org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "projects",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    org_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    created_by = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_projects", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_projects_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "email_verification_tokens",
                 columns: table => new
                 {
@@ -120,6 +215,33 @@ namespace Convergio.Api.Data.Migrations.Postgres
                     table.PrimaryKey("PK_email_verification_tokens", x => x.id);
                     table.ForeignKey(
                         name: "FK_email_verification_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "memberships",
+                columns: table => new
+                {
+                    org_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_memberships", x => new { x.org_id, x.user_id });
+                    table.ForeignKey(
+                        name: "FK_memberships_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_memberships_users_user_id",
                         column: x => x.user_id,
                         principalTable: "users",
                         principalColumn: "id",
@@ -169,6 +291,30 @@ namespace Convergio.Api.Data.Migrations.Postgres
                     table.PrimaryKey("PK_password_reset_tokens", x => x.id);
                     table.ForeignKey(
                         name: "FK_password_reset_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "provider_keys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    label = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ciphertext = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    last4 = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_used_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_provider_keys", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_provider_keys_users_user_id",
                         column: x => x.user_id,
                         principalTable: "users",
                         principalColumn: "id",
@@ -296,6 +442,22 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
+                name: "IX_invites_org_id_created_at",
+                table: "invites",
+                columns: new[] { "org_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invites_token_hash",
+                table: "invites",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_memberships_user_id",
+                table: "memberships",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_organizations_slug",
                 table: "organizations",
                 column: "slug",
@@ -329,9 +491,29 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
+                name: "IX_processed_webhook_events_applied_to_org_id_event_created_at",
+                table: "processed_webhook_events",
+                columns: new[] { "applied_to_org_id", "event_created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_org_id_created_at",
+                table: "projects",
+                columns: new[] { "org_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_provider_keys_user_id_created_at",
+                table: "provider_keys",
+                columns: new[] { "user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_recovery_codes_user_id_code_hash",
                 table: "recovery_codes",
                 columns: new[] { "user_id", "code_hash" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_security_reports_received_at",
+                table: "security_reports",
+                column: "received_at");
 
             migrationBuilder.CreateIndex(
                 name: "IX_sessions_expires_at",
@@ -382,7 +564,10 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "email_verification_tokens");
 
             migrationBuilder.DropTable(
-                name: "organizations");
+                name: "invites");
+
+            migrationBuilder.DropTable(
+                name: "memberships");
 
             migrationBuilder.DropTable(
                 name: "outbox_emails");
@@ -394,7 +579,19 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "password_reset_tokens");
 
             migrationBuilder.DropTable(
+                name: "processed_webhook_events");
+
+            migrationBuilder.DropTable(
+                name: "projects");
+
+            migrationBuilder.DropTable(
+                name: "provider_keys");
+
+            migrationBuilder.DropTable(
                 name: "recovery_codes");
+
+            migrationBuilder.DropTable(
+                name: "security_reports");
 
             migrationBuilder.DropTable(
                 name: "sessions");
@@ -407,6 +604,9 @@ namespace Convergio.Api.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "webauthn_challenges");
+
+            migrationBuilder.DropTable(
+                name: "organizations");
 
             migrationBuilder.DropTable(
                 name: "users");

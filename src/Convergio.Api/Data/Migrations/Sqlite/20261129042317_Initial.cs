@@ -27,7 +27,9 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                     ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     user_agent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
                     request_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    data = table.Column<string>(type: "TEXT", nullable: true)
+                    data = table.Column<string>(type: "text", nullable: true),
+                    prev_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -69,6 +71,28 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "security_reports",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    received_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    reporter_email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    affected_component = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    reproduction_steps = table.Column<string>(type: "TEXT", maxLength: 32000, nullable: false),
+                    impact = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    suggested_mitigation = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: true),
+                    severity = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    acknowledged_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    triaged_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    status_changed_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_security_reports", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "throttle_buckets",
                 columns: table => new
                 {
@@ -103,6 +127,77 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "invites",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    org_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    token_hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    invited_by = table.Column<Guid>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    accepted_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    accepted_by = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_invites", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_invites_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "processed_webhook_events",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    provider = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    event_created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    processed_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    applied_to_org_id = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_processed_webhook_events", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_processed_webhook_events_organizations_applied_to_org_id",
+                        column: x => x.applied_to_org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "projects",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    org_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    created_by = table.Column<Guid>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_projects", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_projects_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "email_verification_tokens",
                 columns: table => new
                 {
@@ -119,6 +214,33 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_email_verification_tokens", x => x.id);
                     table.ForeignKey(
                         name: "FK_email_verification_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "memberships",
+                columns: table => new
+                {
+                    org_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_memberships", x => new { x.org_id, x.user_id });
+                    table.ForeignKey(
+                        name: "FK_memberships_organizations_org_id",
+                        column: x => x.org_id,
+                        principalTable: "organizations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_memberships_users_user_id",
                         column: x => x.user_id,
                         principalTable: "users",
                         principalColumn: "id",
@@ -168,6 +290,30 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_password_reset_tokens", x => x.id);
                     table.ForeignKey(
                         name: "FK_password_reset_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "provider_keys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    provider = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    label = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ciphertext = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    last4 = table.Column<string>(type: "TEXT", maxLength: 4, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    last_used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_provider_keys", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_provider_keys_users_user_id",
                         column: x => x.user_id,
                         principalTable: "users",
                         principalColumn: "id",
@@ -295,6 +441,22 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
+                name: "IX_invites_org_id_created_at",
+                table: "invites",
+                columns: new[] { "org_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_invites_token_hash",
+                table: "invites",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_memberships_user_id",
+                table: "memberships",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_organizations_slug",
                 table: "organizations",
                 column: "slug",
@@ -328,9 +490,29 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
+                name: "IX_processed_webhook_events_applied_to_org_id_event_created_at",
+                table: "processed_webhook_events",
+                columns: new[] { "applied_to_org_id", "event_created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_projects_org_id_created_at",
+                table: "projects",
+                columns: new[] { "org_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_provider_keys_user_id_created_at",
+                table: "provider_keys",
+                columns: new[] { "user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_recovery_codes_user_id_code_hash",
                 table: "recovery_codes",
                 columns: new[] { "user_id", "code_hash" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_security_reports_received_at",
+                table: "security_reports",
+                column: "received_at");
 
             migrationBuilder.CreateIndex(
                 name: "IX_sessions_expires_at",
@@ -381,7 +563,10 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 name: "email_verification_tokens");
 
             migrationBuilder.DropTable(
-                name: "organizations");
+                name: "invites");
+
+            migrationBuilder.DropTable(
+                name: "memberships");
 
             migrationBuilder.DropTable(
                 name: "outbox_emails");
@@ -393,7 +578,19 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 name: "password_reset_tokens");
 
             migrationBuilder.DropTable(
+                name: "processed_webhook_events");
+
+            migrationBuilder.DropTable(
+                name: "projects");
+
+            migrationBuilder.DropTable(
+                name: "provider_keys");
+
+            migrationBuilder.DropTable(
                 name: "recovery_codes");
+
+            migrationBuilder.DropTable(
+                name: "security_reports");
 
             migrationBuilder.DropTable(
                 name: "sessions");
@@ -406,6 +603,9 @@ namespace Convergio.Api.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "webauthn_challenges");
+
+            migrationBuilder.DropTable(
+                name: "organizations");
 
             migrationBuilder.DropTable(
                 name: "users");

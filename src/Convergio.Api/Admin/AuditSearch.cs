@@ -1,0 +1,68 @@
+using Convergio.Api.Audit;
+using Convergio.Api.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Convergio.Api.Admin;
+
+/// <summary>Query-string filters of the audit readers: <c>?actor=&amp;org=&amp;action=&amp;from=&amp;to=</c> (to is exclusive).</summary>
+public sealed record AuditFilter(Guid? Actor, Guid? Org, string? Action, DateTimeOffset? From, DateTimeOffset? To);
+
+public sealed record AuditEventResponse(
+    long Id, DateTime OccurredAt, Guid? ActorUserId, Guid? OrgId, string Action, string? TargetType, string? TargetId,
+    string Outcome, string? Ip, string? RequestId, string? Data);
+
+/// <summary>Reads audit events newest first; the platform admin reads all, an org admin only their organization's.</summary>
+public static class AuditSearch
+{
+    private const int MaxActionLength = 100;
+
+    public static async Task<Results<Ok<PagedList<AuditEventResponse>>, ValidationProblem>> FindAsync(
+        IQueryable<AuditEvent> events, AuditFilter filter, PageRequest paging, CancellationToken cancellationToken)
+    {
+        var errors = paging.Errors();
+        if (filter.Action?.Length > MaxActionLength)
+        {
+            errors["action"] = [$"action must be at most {MaxActionLength} characters."];
+        }
+        if (filter.From > filter.To)
+        {
+            errors["to"] = ["'to' must not be before 'from'."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (filter.Actor is { } actor)
+        {
+            events = events.Where(e => e.ActorUserId == actor);
+        }
+        if (filter.Org is { } org)
+        {
+            events = events.Where(e => e.OrgId == org);
+        }
+        if (!string.IsNullOrEmpty(filter.Action))
+        {
+            // An exact name ("member.role_changed") or a family ("member." matches every member.* action).
+            events = filter.Action.EndsWith('.')
+                ? events.Where(e => e.Action.StartsWith(filter.Action))
+                : events.Where(e => e.Action == filter.Action);
+        }
+        if (filter.From is { } from)
+        {
+            var fromUtc = from.UtcDateTime;
+            events = events.Where(e => e.OccurredAt >= fromUtc);
+        }
+        if (filter.To is { } to)
+        {
+            var toUtc = to.UtcDateTime;
+            events = events.Where(e => e.OccurredAt < toUtc);
+        }
+
+        var page = await events
+            .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
+            .Select(e => new AuditEventResponse(e.Id, e.OccurredAt, e.ActorUserId, e.OrgId, e.Action, e.TargetType, e.TargetId, e.Outcome, e.Ip, e.RequestId, e.Data))
+            .ToPageAsync(paging, cancellationToken);
+        return TypedResults.Ok(page);
+    }
+}

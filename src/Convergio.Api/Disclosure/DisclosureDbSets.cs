@@ -1,0 +1,9 @@
+using Convergio.Api.Disclosure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Convergio.Api.Data;
+
+public partial class ConvergioDb
+{
+    public DbSet<SecurityReport> SecurityReports => Set<SecurityReport>();
+}

@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Text;
+using Convergio.Api.Audit;
+using Convergio.Api.Data;
+using Convergio.Api.Mail;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Convergio.Api.Disclosure;
+
+/// <summary>Only these fields bind; anything else in the body is ignored.</summary>
+public sealed record SecurityReportRequest(
+    string? ReporterEmail,
+    string? AffectedComponent,
+    string? ReproductionSteps,
+    string? Impact,
+    string? SuggestedMitigation,
+    string? Severity);
+
+public sealed record SecurityReportAccepted(Guid ReportId);
+
+public sealed record SecurityReportStatusRequest(string? Status);
+
+public sealed record SecurityReportView(
+    Guid Id,
+    DateTime ReceivedAt,
+    string ReporterEmail,
+    string AffectedComponent,
+    string ReproductionSteps,
+    string Impact,
+    string? SuggestedMitigation,
+    string? Severity,
+    string Status,
+    DateTime AckDueAt,
+    DateTime? TriageDueAt,
+    bool Overdue,
+    DateTime? AcknowledgedAt,
+    DateTime? TriagedAt,
+    DateTime? StatusChangedAt)
+{
+    public static SecurityReportView From(SecurityReport r, DateTime now) => new(
+        r.Id, r.ReceivedAt, r.ReporterEmail, r.AffectedComponent, r.ReproductionSteps, r.Impact, r.SuggestedMitigation,
+        r.Severity, r.Status, SecurityReportSla.AckDueAt(r), SecurityReportSla.TriageDueAt(r), SecurityReportSla.IsOverdue(r, now),
+        r.AcknowledgedAt, r.TriagedAt, r.StatusChangedAt);
+}
+
+public sealed record SecurityReportPage(IReadOnlyList<SecurityReportView> Items, int Page, int PageSize, int Total);
+
+public static class SecurityReportEndpoints
+{
+    public const string ReceivedAction = "security.report.received";
+    public const string StatusChangedAction = "security.report.status_changed";
+    private const string TargetType = "security_report";
+    private const int MaxPageSize = 100;
+
+    /// <summary>
+    /// Stores the report, audits it and queues mail to <see cref="SecurityContacts.Security"/>
+    /// (and <see cref="SecurityContacts.Emergency"/> when critical), all in one SaveChanges.
+    /// Nothing is mailed to the reporter: the endpoint is public, and it must not send mail
+    /// to an address anyone can type in.
+    /// </summary>
+    internal static async Task<Results<Accepted<SecurityReportAccepted>, ValidationProblem>> SubmitAsync(
+        SecurityReportRequest request, ConvergioDb db, AuditLog audit, Mailer mailer, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = Validate(request);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var report = new SecurityReport
+        {
+            Id = Guid.NewGuid(),
+            ReceivedAt = time.GetUtcNow().UtcDateTime,
+            ReporterEmail = request.ReporterEmail!.Trim(),
+            AffectedComponent = request.AffectedComponent!.Trim(),
+            ReproductionSteps = request.ReproductionSteps!,
+            Impact = request.Impact!,
+            SuggestedMitigation = string.IsNullOrWhiteSpace(request.SuggestedMitigation) ? null : request.SuggestedMitigation,
+            Severity = string.IsNullOrWhiteSpace(request.Severity) ? null : request.Severity.Trim().ToLowerInvariant(),
+        };
+        db.SecurityReports.Add(report);
+        audit.Record(ReceivedAction, targetType: TargetType, targetId: report.Id.ToString("D"), data: new { severity = report.Severity });
+        var subject = $"{(report.Severity == SecuritySeverities.Critical ? "[CRITICAL] " : "")}Vulnerability report {report.Id:D}";
+        var body = MailBody(report);
+        mailer.Enqueue(SecurityContacts.Security, subject, body);
+        if (report.Severity == SecuritySeverities.Critical)
+        {
+            mailer.Enqueue(SecurityContacts.Emergency, subject, body);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Accepted((string?)null, new SecurityReportAccepted(report.Id));
+    }
+
+    internal static async Task<Results<Ok<SecurityReportPage>, ValidationProblem>> ListAsync(
+        string? status, int? page, int? pageSize, ConvergioDb db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not null && status != SecurityReportStatuses.Received && !SecurityReportStatuses.Settable.Contains(status))
+        {
+            errors["status"] = [$"Use one of: {SecurityReportStatuses.Received}, {string.Join(", ", SecurityReportStatuses.Settable)}."];
+        }
+        if (page is < 1)
+        {
+            errors["page"] = ["Pages start at 1."];
+        }
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"Use 1 to {MaxPageSize}."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var query = db.SecurityReports.AsNoTracking();
+        if (status is not null)
+        {
+            query = query.Where(r => r.Status == status);
+        }
+        var (number, size) = (page ?? 1, pageSize ?? 50);
+        var total = await query.CountAsync(cancellationToken);
+        var reports = await query
+            .OrderByDescending(r => r.ReceivedAt)
+            .ThenBy(r => r.Id)
+            .Skip((number - 1) * size)
+            .Take(size)
+            .ToListAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        return TypedResults.Ok(new SecurityReportPage(reports.Select(r => SecurityReportView.From(r, now)).ToList(), number, size, total));
+    }
+
+    internal static async Task<Results<Ok<SecurityReportView>, ValidationProblem, ProblemHttpResult>> ChangeStatusAsync(
+        Guid id, SecurityReportStatusRequest request, ConvergioDb db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (request.Status is not { } to || !SecurityReportStatuses.Settable.Contains(to))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["status"] = [$"Use one of: {string.Join(", ", SecurityReportStatuses.Settable)}."],
+            });
+        }
+
+        var report = await db.SecurityReports.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (report is null)
+        {
+            return TypedResults.Problem("No security report has this id.", statusCode: StatusCodes.Status404NotFound);
+        }
+        var from = report.Status;
+        if (!SecurityReportStatuses.CanMove(from, to))
+        {
+            return TypedResults.Problem($"A {from} report cannot become {to}.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        report.Status = to;
+        report.StatusChangedAt = now;
+        // Any answer acknowledges the report; triage ends with a triaged or rejected verdict.
+        report.AcknowledgedAt ??= now;
+        if (to is SecurityReportStatuses.Triaged or SecurityReportStatuses.Rejected)
+        {
+            report.TriagedAt ??= now;
+        }
+        audit.Record(StatusChangedAction, targetType: TargetType, targetId: report.Id.ToString("D"), data: new { from, to });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return TypedResults.Problem("The report was changed meanwhile; reload it and try again.", statusCode: StatusCodes.Status409Conflict);
+        }
+        return TypedResults.Ok(SecurityReportView.From(report, now));
+    }
+
+    private static Dictionary<string, string[]> Validate(SecurityReportRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var email = request.ReporterEmail?.Trim();
+        if (string.IsNullOrEmpty(email))
+        {
+            errors["reporterEmail"] = ["Required, so we can reply."];
+        }
+        else if (email.Length > SecurityReportLimits.Email || !IsPlainAddress(email))
+        {
+            errors["reporterEmail"] = ["Not a valid email address."];
+        }
+        Require(errors, "affectedComponent", request.AffectedComponent, SecurityReportLimits.AffectedComponent);
+        Require(errors, "reproductionSteps", request.ReproductionSteps, SecurityReportLimits.ReproductionSteps);
+        Require(errors, "impact", request.Impact, SecurityReportLimits.Impact);
+        if (request.SuggestedMitigation is { Length: > SecurityReportLimits.SuggestedMitigation })
+        {
+            errors["suggestedMitigation"] = [$"At most {SecurityReportLimits.SuggestedMitigation} characters."];
+        }
+        if (!string.IsNullOrWhiteSpace(request.Severity) && !SecuritySeverities.All.Contains(request.Severity.Trim().ToLowerInvariant()))
+        {
+            errors["severity"] = [$"Use one of: {string.Join(", ", SecuritySeverities.All)}, or leave it out."];
+        }
+        return errors;
+    }
+
+    private static void Require(Dictionary<string, string[]> errors, string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors[field] = ["Required."];
+        }
+        else if (value.Length > maxLength)
+        {
+            errors[field] = [$"At most {maxLength} characters."];
+        }
+    }
+
+    /// <summary>A bare address (no display name, no control characters), as MailKit would send to it.</summary>
+    private static bool IsPlainAddress(string value) =>
+        !value.Any(char.IsControl)
+        && MimeKit.MailboxAddress.TryParse(value, out var mailbox)
+        && string.IsNullOrEmpty(mailbox.Name)
+        && string.Equals(mailbox.Address, value, StringComparison.Ordinal)
+        && mailbox.Address.Contains('@', StringComparison.Ordinal);
+
+    private static string MailBody(SecurityReport report)
+    {
+        var text = new StringBuilder()
+            .AppendLine("A vulnerability report was received. Acknowledge it within 24 hours; a critical one is triaged today.")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"Report: {report.Id:D}")
+            .AppendLine(CultureInfo.InvariantCulture, $"Received: {report.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC")
+            .AppendLine(CultureInfo.InvariantCulture, $"Acknowledge by: {SecurityReportSla.AckDueAt(report):yyyy-MM-dd HH:mm:ss} UTC")
+            .AppendLine(CultureInfo.InvariantCulture, $"Severity (reporter's view): {report.Severity ?? "not given"}")
+            .AppendLine(CultureInfo.InvariantCulture, $"Reporter: {report.ReporterEmail}")
+            .AppendLine(CultureInfo.InvariantCulture, $"Affected component: {report.AffectedComponent}")
+            .AppendLine()
+            .AppendLine("Reproduction steps:")
+            .AppendLine(report.ReproductionSteps)
+            .AppendLine()
+            .AppendLine("Impact:")
+            .AppendLine(report.Impact);
+        if (report.SuggestedMitigation is not null)
+        {
+            text.AppendLine().AppendLine("Suggested mitigation:").AppendLine(report.SuggestedMitigation);
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+
+namespace Convergio.Api.Edge;
+
+/// <summary>
+/// The Content-Security-Policy nonce of the current response: 128 random bits, fresh per request,
+/// created on first use. A page puts it on its script and style tags; the security headers put
+/// the same value in the policy.
+/// </summary>
+public static class CspNonce
+{
+    public static string GetCspNonce(this HttpContext context)
+    {
+        if (context.Features.Get<Feature>() is { } existing)
+        {
+            return existing.Value;
+        }
+        var feature = new Feature(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+        context.Features.Set(feature);
+        return feature.Value;
+    }
+
+    private sealed record Feature(string Value);
+}

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Convergio.Api.Edge;
+
+public sealed class HttpsOptions
+{
+    public const string Section = "Https";
+
+    /// <summary>Adds <c>preload</c> to HSTS; only once the domain is ready for the browsers' preload list.</summary>
+    public bool HstsPreload { get; set; }
+
+    /// <summary>The public HTTPS port for redirects, when it is not 443.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 65535)]
+    public int? RedirectPort { get; set; }
+}
+
+/// <summary>
+/// Production only: HTTPS responses carry HSTS (two years, subdomains); a plaintext GET or HEAD
+/// is sent to the same URL on https with 301; any other plaintext method is refused with 403,
+/// because redirecting it would have sent its body in clear already and invite a silent retry.
+/// The scheme is the connection's, or X-Forwarded-Proto from a trusted proxy (forwarded headers run first).
+/// </summary>
+public static class HttpsEnforcement
+{
+    public const string HstsValue = "max-age=63072000; includeSubDomains";
+
+    public static WebApplicationBuilder AddHttpsEnforcement(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HttpsOptions>()
+            .BindConfiguration(HttpsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return builder;
+    }
+
+    public static IApplicationBuilder UseHttpsEnforcement(this IApplicationBuilder app)
+    {
+        if (!app.ApplicationServices.GetRequiredService<IHostEnvironment>().IsProduction())
+        {
+            return app;
+        }
+        var options = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<HttpsOptions>>().Value;
+        var hsts = options.HstsPreload ? HstsValue + "; preload" : HstsValue;
+        return app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            if (request.IsHttps)
+            {
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Headers.StrictTransportSecurity = hsts;
+                    return Task.CompletedTask;
+                });
+                await next(context);
+                return;
+            }
+
+            if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            {
+                var host = options.RedirectPort is { } port and not 443 ? new HostString(request.Host.Host, port) : new HostString(request.Host.Host);
+                context.Response.Redirect(UriHelper.BuildAbsolute("https", host, request.PathBase, request.Path, request.QueryString), permanent: true);
+                return;
+            }
+
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status403Forbidden,
+                    Title = "Forbidden",
+                    Detail = "HTTPS is required; this request was not redirected because it carries a body. Send it to the https:// URL.",
+                },
+            });
+        });
+    }
+}

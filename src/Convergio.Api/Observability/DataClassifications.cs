@@ -1,0 +1,49 @@
+using Convergio.Api.Secrets;
+using Microsoft.Extensions.Compliance.Classification;
+using Microsoft.Extensions.Compliance.Redaction;
+
+namespace Convergio.Api.Observability;
+
+/// <summary>
+/// How logged values are classified. Mark a <c>[LoggerMessage]</c> parameter with
+/// <see cref="PersonalDataAttribute"/> (emails, IP addresses, user agents: pseudonymised) or
+/// <see cref="SecretDataAttribute"/> (anything that grants access: erased); unknown classifications are erased too.
+/// </summary>
+public static class ConvergioTaxonomy
+{
+    public const string Name = "Convergio";
+
+    public static DataClassification PersonalData => new(Name, nameof(PersonalData));
+
+    public static DataClassification SecretData => new(Name, nameof(SecretData));
+}
+
+/// <summary>Identifies a person (email, IP address, user agent): logged as a keyed pseudonym.</summary>
+[AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class PersonalDataAttribute() : DataClassificationAttribute(ConvergioTaxonomy.PersonalData);
+
+/// <summary>Grants access (password, token, key, cookie): never written to a log.</summary>
+[AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class SecretDataAttribute() : DataClassificationAttribute(ConvergioTaxonomy.SecretData);
+
+/// <summary>
+/// Replaces personal data with a short HMAC under the signing key ring: the same person gives the same
+/// pseudonym across log lines and instances (so incidents can be correlated) without the value being recoverable.
+/// </summary>
+internal sealed class PseudonymRedactor(SigningKeyRing keys) : Redactor
+{
+    private const string Purpose = "log-pseudonym";
+    private const int Length = 16;
+
+    public override int GetRedactedLength(ReadOnlySpan<char> input) => Pseudonym(input).Length;
+
+    public override int Redact(ReadOnlySpan<char> source, Span<char> destination)
+    {
+        var pseudonym = Pseudonym(source);
+        pseudonym.CopyTo(destination);
+        return pseudonym.Length;
+    }
+
+    private string Pseudonym(ReadOnlySpan<char> input) =>
+        input.IsEmpty ? "" : "~" + keys.Sign(Purpose, input.ToString())[..Length];
+}

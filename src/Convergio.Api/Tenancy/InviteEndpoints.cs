@@ -1,0 +1,145 @@
+using Convergio.Api.Admin;
+using Convergio.Api.Audit;
+using Convergio.Api.Auth;
+using Convergio.Api.Auth.EmailVerification;
+using Convergio.Api.Data;
+using Convergio.Api.Edge;
+using Convergio.Api.Mail;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Convergio.Api.Tenancy;
+
+/// <summary>
+/// Invitations: an admin+ invites an email with a role no higher than their own; the 256-bit token travels
+/// only in the email (the database keeps its SHA-256), lives 7 days, and is accepted once, by the signed-in
+/// user whose email it was sent to.
+/// </summary>
+public static class InviteEndpoints
+{
+    public static void MapInvites(IEndpointRouteBuilder app, RouteGroupBuilder org)
+    {
+        // Sensitive: grants a role.
+        org.MapPost("/invites", CreateAsync).RequireOrgRole(OrgRole.Admin).RequireVerifiedEmail()
+            .AuditDenied(TenancyAuditActions.InviteCreated).RequireRateLimiting(RateLimitPolicies.Admin);
+
+        app.MapPost("/api/v1/invites/accept", AcceptAsync).WithTags("Organizations")
+            .RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General);
+    }
+
+    private static async Task<Results<Created<InviteResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        Guid orgId, CreateInviteRequest request, HttpContext http, ConvergioDb db, Mailer mailer, AuditLog audit,
+        IOptions<TenancyOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var email = Emails.Normalize(request.Email);
+        var errors = new Dictionary<string, string[]>();
+        if (!Emails.IsValid(email))
+        {
+            errors["email"] = ["Enter a valid email address."];
+        }
+        if (!OrgRoles.IsDefined(request.Role))
+        {
+            errors["role"] = ["Role is one of owner, admin, member, viewer."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var role = request.Role!.Value;
+        var caller = http.GetOrgCaller();
+        if (role > caller.Role)
+        {
+            audit.Record(TenancyAuditActions.InviteCreated, AuditOutcomes.Denied, orgId: orgId, targetType: "org", targetId: orgId.ToString(),
+                data: new { reason = "role_above_own", role, held = caller.Role });
+            await db.SaveChangesAsync(cancellationToken);
+            return ApiProblems.Forbidden("You cannot invite someone with a role above your own.");
+        }
+        if (await db.Memberships.AnyAsync(m => m.OrgId == orgId && m.User!.Email == email, cancellationToken))
+        {
+            return ApiProblems.Conflict("This person is already a member of the organization.");
+        }
+
+        var organization = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == orgId, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = SessionTokens.New();
+        var invite = new Invite
+        {
+            Id = Guid.NewGuid(),
+            OrgId = orgId,
+            Email = email,
+            Role = role,
+            TokenHash = SessionTokens.Hash(token),
+            InvitedBy = caller.UserId,
+            CreatedAt = now,
+            ExpiresAt = now + TenancyOptions.InviteLifetime,
+        };
+        db.Invites.Add(invite);
+        var link = QueryHelpers.AddQueryString(options.Value.InviteAcceptUrl, "token", token);
+        mailer.Enqueue(email, $"You are invited to {organization.Name} on Convergio",
+            $"You have been invited to join the organization \"{organization.Name}\" on Convergio as {role.ToString().ToLowerInvariant()}.\n\n"
+            + $"To accept, sign in with this email address and open this link within {TenancyOptions.InviteLifetime.TotalDays:0} days:\n{link}\n\n"
+            + "If you did not expect this, ignore this message.");
+        audit.Record(TenancyAuditActions.InviteCreated, orgId: orgId, targetType: "invite", targetId: invite.Id.ToString(), data: new { role });
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created((string?)null, new InviteResponse(invite.Id, invite.Email, invite.Role, invite.CreatedAt, invite.ExpiresAt));
+    }
+
+    private static async Task<Results<Ok<OrgResponse>, ValidationProblem, ProblemHttpResult>> AcceptAsync(
+        AcceptInviteRequest request, HttpContext http, ConvergioDb db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        // One answer for unknown, expired, used and someone else's: the token's holder learns nothing more.
+        var invalid = ApiProblems.Invalid("token", "This invitation is invalid, expired, already used, or addressed to another email address.");
+        if (string.IsNullOrEmpty(request.Token))
+        {
+            return invalid;
+        }
+        var userId = http.User.GetUserId();
+        var now = time.GetUtcNow().UtcDateTime;
+        var hash = SessionTokens.Hash(request.Token);
+        var invite = await db.Invites.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, cancellationToken);
+        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken);
+        var reason = invite is null ? "unknown"
+            : invite.AcceptedAt is not null ? "used"
+            : invite.ExpiresAt <= now ? "expired"
+            : invite.Email != email ? "wrong_email"
+            : null;
+        if (invite is null || reason is not null)
+        {
+            audit.Record(TenancyAuditActions.InviteAcceptFailed, AuditOutcomes.Failure, orgId: invite?.OrgId,
+                targetType: invite is null ? null : "invite", targetId: invite?.Id.ToString(), data: new { reason });
+            await db.SaveChangesAsync(cancellationToken);
+            return invalid;
+        }
+        if (await db.Memberships.AnyAsync(m => m.OrgId == invite.OrgId && m.UserId == userId, cancellationToken))
+        {
+            return ApiProblems.Conflict("You are already a member of this organization.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Single use even under concurrency: only one request flips accepted_at from null.
+        var claimed = await db.Invites
+            .Where(i => i.Id == invite.Id && i.AcceptedAt == null && i.ExpiresAt > now)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.AcceptedAt, now).SetProperty(i => i.AcceptedBy, userId), cancellationToken);
+        if (claimed == 0)
+        {
+            return invalid;
+        }
+        db.Memberships.Add(new Membership { OrgId = invite.OrgId, UserId = userId, Role = invite.Role, CreatedAt = now, UpdatedAt = now });
+        audit.Record(TenancyAuditActions.InviteAccepted, orgId: invite.OrgId, targetType: "invite", targetId: invite.Id.ToString());
+        audit.Record(TenancyAuditActions.MemberJoined, orgId: invite.OrgId, targetType: "user", targetId: userId.ToString(), data: new { role = invite.Role, via = "invite" });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return ApiProblems.Conflict("You are already a member of this organization.");
+        }
+        await transaction.CommitAsync(cancellationToken);
+
+        var organization = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == invite.OrgId, cancellationToken);
+        return TypedResults.Ok(new OrgResponse(organization.Id, organization.Name, organization.Slug, organization.Tier, organization.CreatedAt, invite.Role));
+    }
+}

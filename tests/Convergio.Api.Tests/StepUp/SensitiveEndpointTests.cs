@@ -1,0 +1,101 @@
+using System.Net;
+using System.Security.Cryptography;
+using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Convergio.Api.Tests.Infrastructure.TestSecondFactor;
+
+namespace Convergio.Api.Tests.StepUp;
+
+/// <summary>The step-up, MFA-session and verified-email rules on the features that use them.</summary>
+public sealed class SensitiveEndpointTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static object ProviderKey() => new { provider = "openai", apiKey = "sk-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant() };
+
+    private static async Task AssertProblemTypeAsync(HttpResponseMessage response, string type)
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(type, (await ReadJsonAsync(response)).GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Adding_a_provider_key_needs_a_recent_authentication(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var user = await factory.CreateSignedInUserAsync();
+        factory.Time.Advance(TimeSpan.FromMinutes(11));
+
+        await AssertProblemTypeAsync(await user.Browser.PostJsonAsync("/api/v1/user-keys", ProviderKey()), AssuranceProblemTypes.ReauthenticationRequired);
+        Assert.Equal(HttpStatusCode.NoContent, (await user.Browser.PostJsonAsync("/api/v1/auth/reauthenticate", new { password = user.Password })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await user.Browser.PostJsonAsync("/api/v1/user-keys", ProviderKey())).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task With_verified_email_required_an_unverified_user_cannot_add_a_provider_key_until_verified(Db db)
+    {
+        await using var factory = new ConvergioFactory(db, new Dictionary<string, string?> { ["Auth:RequireVerifiedEmail"] = "true" });
+        var user = await factory.CreateSignedInUserAsync();
+
+        await AssertProblemTypeAsync(await user.Browser.PostJsonAsync("/api/v1/user-keys", ProviderKey()), AssuranceProblemTypes.EmailVerificationRequired);
+        var token = await MailPickup.WaitForLinkTokenAsync(factory.MailDirectory, user.Email, "/verify-email");
+        Assert.Equal(HttpStatusCode.NoContent, (await user.Browser.PostJsonAsync("/api/v1/auth/verify-email", new { token })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Created, (await user.Browser.PostJsonAsync("/api/v1/user-keys", ProviderKey())).StatusCode);
+    }
+
+    [Fact]
+    public async Task With_verified_email_required_an_unverified_admin_cannot_send_invites()
+    {
+        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?> { ["Auth:RequireVerifiedEmail"] = "true" });
+        var owner = await factory.CreateSignedInUserAsync();
+        var org = await owner.CreateOrgAsync();
+
+        var invite = await owner.Browser.PostJsonAsync($"/api/v1/orgs/{org.Id}/invites", new { email = AuthTestExtensions.NewEmail(), role = "member" });
+
+        await AssertProblemTypeAsync(invite, AssuranceProblemTypes.EmailVerificationRequired);
+    }
+
+    [Fact]
+    public async Task Deleting_an_organization_needs_a_recent_authentication()
+    {
+        await using var factory = new ConvergioFactory();
+        var owner = await factory.CreateSignedInUserAsync();
+        var org = await owner.CreateOrgAsync();
+        factory.Time.Advance(TimeSpan.FromMinutes(11));
+
+        await AssertProblemTypeAsync(await owner.Browser.DeleteAsync($"/api/v1/orgs/{org.Id}"), AssuranceProblemTypes.ReauthenticationRequired);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task A_platform_admin_without_mfa_is_refused_with_mfa_required_and_audited(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var admin = await factory.CreateSignedInUserAsync();
+        await factory.MakePlatformAdminAsync(admin.Id);
+
+        await AssertProblemTypeAsync(await admin.Browser.GetAsync("/api/v1/admin/users"), AssuranceProblemTypes.MfaRequired);
+
+        Assert.Equal("denied", await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.Action == "auth.mfa.required" && e.ActorUserId == admin.Id).Select(e => e.Outcome).SingleAsync(Cancel)));
+        await factory.EnableTotpAsync(admin);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Browser.GetAsync("/api/v1/admin/users")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Disabling_a_user_needs_a_recent_authentication_even_for_an_mfa_admin()
+    {
+        await using var factory = new ConvergioFactory();
+        var admin = await factory.CreatePlatformAdminAsync();
+        var user = await factory.CreateSignedInUserAsync();
+        factory.Time.Advance(TimeSpan.FromMinutes(11));
+
+        await AssertProblemTypeAsync(await admin.Browser.PostJsonAsync($"/api/v1/admin/users/{user.Id}/disable", new { }), AssuranceProblemTypes.ReauthenticationRequired);
+    }
+}

@@ -1,0 +1,81 @@
+using Convergio.Api.Auth;
+using Convergio.Api.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Convergio.Cli.Tests;
+
+public sealed class AdminCreateCommandTests
+{
+    private static async Task<IConfiguration> MigratedDatabaseAsync()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("convergio-cli-").FullName, "cli.db");
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Database:SqlitePath"] = path })
+            .Build();
+        await MigrateCommand.RunAsync(configuration, TextWriter.Null, TestContext.Current.CancellationToken);
+        return configuration;
+    }
+
+    private static async Task<T> QueryAsync<T>(IConfiguration configuration, Func<ConvergioDb, Task<T>> query)
+    {
+        await using var services = CliHost.Services(configuration);
+        await using var scope = services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<ConvergioDb>());
+    }
+
+    private static string NewPassword() => "cli-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+
+    [Fact]
+    public async Task Create_makes_a_new_platform_admin_whose_password_verifies()
+    {
+        var configuration = await MigratedDatabaseAsync();
+        var password = NewPassword();
+        var output = new StringWriter();
+
+        var exit = await AdminCommand.CreateAsync(configuration, " Root@Example.TEST ", () => password, output, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, exit);
+        var user = await QueryAsync(configuration, db => db.Users.SingleAsync(u => u.Email == "root@example.test", TestContext.Current.CancellationToken));
+        Assert.True(user.IsPlatformAdmin);
+        Assert.StartsWith("$argon2id$", user.PasswordHash, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, output.ToString(), StringComparison.Ordinal);
+        Assert.True(await QueryAsync(configuration, db => db.AuditEvents.AnyAsync(e => e.Action == "admin.user_created" && e.TargetId == user.Id.ToString(), TestContext.Current.CancellationToken)));
+    }
+
+    [Fact]
+    public async Task Create_promotes_an_existing_account_without_asking_for_or_changing_its_password()
+    {
+        var configuration = await MigratedDatabaseAsync();
+        Assert.Equal(0, await AdminCommand.CreateAsync(configuration, "someone@example.test", NewPassword, TextWriter.Null, TestContext.Current.CancellationToken));
+        await QueryAsync(configuration, async db =>
+        {
+            var user = await db.Users.SingleAsync(TestContext.Current.CancellationToken);
+            user.IsPlatformAdmin = false;
+            return await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+        var before = await QueryAsync(configuration, db => db.Users.Select(u => u.PasswordHash).SingleAsync(TestContext.Current.CancellationToken));
+
+        var exit = await AdminCommand.CreateAsync(configuration, "someone@example.test",
+            () => throw new InvalidOperationException("No password is needed to promote."), TextWriter.Null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, exit);
+        var after = await QueryAsync(configuration, db => db.Users.SingleAsync(TestContext.Current.CancellationToken));
+        Assert.True(after.IsPlatformAdmin);
+        Assert.Equal(before, after.PasswordHash);
+    }
+
+    [Fact]
+    public async Task Create_refuses_a_password_the_policy_rejects_and_creates_nothing()
+    {
+        var configuration = await MigratedDatabaseAsync();
+        var output = new StringWriter();
+
+        var exit = await AdminCommand.CreateAsync(configuration, "root@example.test", () => "short", output, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"at least {PasswordPolicy.MinLength}", output.ToString(), StringComparison.Ordinal);
+        Assert.False(await QueryAsync(configuration, db => db.Users.AnyAsync(TestContext.Current.CancellationToken)));
+    }
+}

@@ -1,0 +1,76 @@
+using Convergio.Api.Audit;
+using Convergio.Api.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Convergio.Cli.Tests;
+
+public sealed class AuditVerifyCommandTests
+{
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Verify_passes_an_intact_chain_and_prints_its_head(Db db)
+    {
+        await using var database = new TestDatabase(db);
+        var hashes = await SeedAsync(database, 4);
+        var output = new StringWriter();
+
+        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, output, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("intact: 4 event(s), ids 1..4", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains(hashes[^1], output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Verify_finds_a_row_edited_in_the_database_and_exits_1(Db db)
+    {
+        await using var database = new TestDatabase(db);
+        var hashes = await SeedAsync(database, 5);
+        await using (var services = CliHost.Services(database.Configuration))
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ConvergioDb>().Database
+                .ExecuteSqlRawAsync("UPDATE audit_events SET action = 'auth.login.succeeded' WHERE id = 2", TestContext.Current.CancellationToken);
+        }
+        var output = new StringWriter();
+
+        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, output, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exitCode);
+        var text = output.ToString();
+        Assert.Contains("BROKEN at event 2: hash does not match the event's content", text, StringComparison.Ordinal);
+        Assert.Contains($"found:    {hashes[1]}", text, StringComparison.Ordinal);
+        Assert.Contains("1 event(s) before it verified", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_reports_an_empty_chain_as_intact()
+    {
+        await using var database = new TestDatabase(Db.Sqlite);
+        await MigrateCommand.RunAsync(database.Configuration, TextWriter.Null, TestContext.Current.CancellationToken);
+        var output = new StringWriter();
+
+        Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, output, TestContext.Current.CancellationToken));
+        Assert.Contains("empty", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Migrates, then writes events through the CLI's own services, so they are chained as the CLI chains them.</summary>
+    private static async Task<List<string>> SeedAsync(TestDatabase database, int count)
+    {
+        await MigrateCommand.RunAsync(database.Configuration, TextWriter.Null, TestContext.Current.CancellationToken);
+        await using var services = CliHost.Services(database.Configuration);
+        for (var i = 0; i < count; i++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
+            db.AuditEvents.Add(new AuditEvent { OccurredAt = DateTime.UtcNow, Action = "admin.user.created", Outcome = AuditOutcomes.Success });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        await using var read = services.CreateAsyncScope();
+        return await read.ServiceProvider.GetRequiredService<ConvergioDb>().AuditEvents.OrderBy(e => e.Id).Select(e => e.Hash!).ToListAsync(TestContext.Current.CancellationToken);
+    }
+}
