@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Convergio.Api.Auth;
 using Convergio.Api.Observability;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -57,6 +58,13 @@ public sealed class EndpointRateLimiter(LayeredRateLimiter limiter, AccountScope
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext context, int permitCount, CancellationToken cancellationToken)
     {
         var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? RateLimitPolicies.General;
+        if (policy == RateLimitPolicies.Admin && context.User.FindUserId() is null)
+        {
+            // The admin budget is per user; without one, authorization answers 401 anyway, so the
+            // caller is counted per IP like any other anonymous request instead of draining one
+            // small shared bucket (which turned those 401s into 429s).
+            policy = RateLimitPolicies.General;
+        }
         var headers = RateLimitHeaders.For(context);
 
         var verdict = await CountAsync(policy, RateLimitKeys.For(policy, context), headers, cancellationToken);
