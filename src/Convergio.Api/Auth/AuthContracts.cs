@@ -12,9 +12,10 @@ public sealed record ForgotPasswordRequest(string Email) : IAccountScopedRequest
 
 public sealed record ResetPasswordRequest(string Token, string NewPassword);
 
-public sealed record UserResponse(Guid Id, string Email, string? FullName, string Tier)
+public sealed record UserResponse(Guid Id, string Email, string? FullName, string Tier, bool EmailVerified, bool MfaEnabled)
 {
-    public static UserResponse From(User user) => new(user.Id, user.Email, user.FullName, user.Tier);
+    public static UserResponse From(User user, bool mfaEnabled = false) =>
+        new(user.Id, user.Email, user.FullName, user.Tier, user.EmailVerifiedAt is not null, mfaEnabled);
 }
 
 public sealed record CsrfResponse(string Token);

@@ -1,4 +1,7 @@
 using Convergio.Api.Audit;
+using Convergio.Api.Auth.EmailVerification;
+using Convergio.Api.Auth.Mfa;
+using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Data;
 using Convergio.Api.Edge;
 using Convergio.Api.Mail;
@@ -30,9 +33,9 @@ public static class AuthEndpoints
 
         // Everything else needs a live session.
         var signedIn = auth.MapGroup("").RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General);
-        signedIn.MapPost("/logout", LogoutAsync);
+        signedIn.MapPost("/logout", LogoutAsync).AllowWithPendingSecondFactor();
         signedIn.MapGet("/me", MeAsync);
-        signedIn.MapPost("/change-password", ChangePasswordAsync);
+        signedIn.MapPost("/change-password", ChangePasswordAsync).RequireRecentAuthentication();
         signedIn.MapGet("/sessions", ListSessionsAsync);
         signedIn.MapDelete("/sessions/{id:guid}", RevokeSessionAsync);
         signedIn.MapPost("/sessions/revoke-others", RevokeOtherSessionsAsync);
@@ -40,7 +43,8 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        RegisterRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, EmailVerificationMailer verification,
+        AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var email = Emails.Normalize(request.Email);
         var errors = new Dictionary<string, string[]>();
@@ -78,6 +82,7 @@ public static class AuthEndpoints
             UpdatedAt = now,
         };
         db.Users.Add(user);
+        verification.IssueForNewUser(user);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await sessions.EndPresentedAsync(http, cancellationToken);
         var session = sessions.Start(http, user);
@@ -102,7 +107,7 @@ public static class AuthEndpoints
 
     private static async Task<IResult> LoginAsync(
         LoginRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
-        AuditLog audit, SecurityMetrics metrics, TimeProvider time, CancellationToken cancellationToken)
+        SecondFactors factors, AuditLog audit, SecurityMetrics metrics, TimeProvider time, CancellationToken cancellationToken)
     {
         var email = Emails.Normalize(request.Email);
         var password = request.Password ?? "";
@@ -141,10 +146,21 @@ public static class AuthEndpoints
         await throttle.ResetAsync(throttleKey, cancellationToken);
         await sessions.EndPresentedAsync(http, cancellationToken);
         var session = sessions.Start(http, user);
-        audit.Record(AuthAuditActions.LoginSucceeded, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
+        // With a second factor on, the password only opens a pending session that can verify it.
+        var secondFactorOwed = await factors.IsEnabledAsync(user.Id, cancellationToken);
+        if (secondFactorOwed)
+        {
+            PendingSecondFactor.MarkPending(session.Session);
+        }
+        audit.Record(AuthAuditActions.LoginSucceeded, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString(),
+            data: secondFactorOwed ? new { secondFactor = "pending" } : null);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         sessions.SetCookies(http, session);
+        if (secondFactorOwed)
+        {
+            return TypedResults.Ok(SecondFactorRequiredResponse.Totp);
+        }
         metrics.LoginAttempt("succeeded");
         return TypedResults.Ok(UserResponse.From(user));
     }
@@ -162,14 +178,14 @@ public static class AuthEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> MeAsync(HttpContext http, ConvergioDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> MeAsync(HttpContext http, ConvergioDb db, SecondFactors factors, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         // Only when the account was deleted between authentication and this query.
         return user is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Sign in to use this endpoint.")
-            : TypedResults.Ok(UserResponse.From(user));
+            : TypedResults.Ok(UserResponse.From(user, await factors.IsEnabledAsync(userId, cancellationToken)));
     }
 
     private static Ok<CsrfResponse> IssueCsrf(HttpContext http, CsrfTokens csrf) =>

@@ -1,3 +1,4 @@
+using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Edge;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -29,14 +30,15 @@ public static class AuthExtensions
 
         builder.Services.AddAuthentication(AuthNames.Scheme)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(AuthNames.Scheme, null);
-        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, FrameworkEndpointsPassThrough>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AssuranceFailureResultHandler>();
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthNames.Scheme).RequireAuthenticatedUser().Build())
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthNames.Scheme).RequireAuthenticatedUser().Build())
             .AddPolicy(AuthorizationPolicies.PlatformAdmin, policy => policy
                 .AddAuthenticationSchemes(AuthNames.Scheme)
                 .RequireAuthenticatedUser()
-                .RequireClaim(AuthNames.PlatformAdminClaim, "true"));
+                .RequireClaim(AuthNames.PlatformAdminClaim, "true")
+                .AddRequirements(MfaSessionRequirement.Instance));
         return builder;
     }
 }

@@ -11,6 +11,18 @@ public static class ConvergioClaims
     /// <summary>The id of the session row (a GUID), never the token.</summary>
     public const string SessionId = "sid";
 
+    /// <summary>How the session was authenticated (<see cref="SessionMethods"/>).</summary>
+    public const string AuthenticationMethod = "amr";
+
+    /// <summary>The latest (re)authentication of the session, Unix seconds.</summary>
+    public const string AuthenticatedAt = "auth_time";
+
+    /// <summary>Present ("true") when the user's email address is verified.</summary>
+    public const string EmailVerified = "email_verified";
+
+    /// <summary>Present ("true") on a session that still owes its second factor.</summary>
+    public const string SecondFactorPending = "convergio:second_factor_pending";
+
     public static Guid? FindUserId(this ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue(UserId), out var id) ? id : null;
 

@@ -18,6 +18,33 @@ public sealed class Session
 
     public string? Ip { get; set; }
     public string? UserAgent { get; set; }
+
+    /// <summary>How the user proved who they are: one of <see cref="SessionMethods"/>.</summary>
+    public string Method { get; set; } = SessionMethods.Password;
+
+    /// <summary>When the sign-in that created this session completed.</summary>
+    public DateTime AuthenticatedAt { get; set; }
+
+    /// <summary>The last step-up (password, code or passkey asked again), if any.</summary>
+    public DateTime? ReauthenticatedAt { get; set; }
+
+    /// <summary>Password accepted, second factor still owed: the session may only verify it or log out.</summary>
+    public bool SecondFactorPending { get; set; }
+
+    /// <summary>Second-factor codes tried on this pending session.</summary>
+    public int SecondFactorAttempts { get; set; }
+}
+
+/// <summary>How a session was authenticated (its assurance), strongest last.</summary>
+public static class SessionMethods
+{
+    public const string Password = "password";
+    public const string PasswordAndTotp = "password+totp";
+    public const string PasswordAndRecoveryCode = "password+recovery";
+    public const string Passkey = "passkey";
+
+    /// <summary>Two factors: a password and a code, or a passkey (possession plus user verification).</summary>
+    public static bool IsMultiFactor(string method) => method is PasswordAndTotp or PasswordAndRecoveryCode or Passkey;
 }
 
 internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
@@ -32,6 +59,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         builder.HasIndex(s => s.ExpiresAt);
         builder.Property(s => s.Ip).HasMaxLength(64);
         builder.Property(s => s.UserAgent).HasMaxLength(512);
+        builder.Property(s => s.Method).HasMaxLength(32);
         builder.HasOne(s => s.User).WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Convergio.Api.Auth.Mfa;
 using Convergio.Api.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -12,6 +14,9 @@ namespace Convergio.Api.Auth;
 /// Authenticates a request by its session cookie: the token's SHA-256 must name a session that
 /// is inside its absolute lifetime and idle timeout, of a user who is not disabled. The sliding
 /// <c>last_seen_at</c> is written at most once a minute per session, not on every request.
+/// A session still owing its second factor authenticates only on endpoints marked
+/// <see cref="PendingSecondFactor.AllowWithPendingSecondFactor{TBuilder}"/> (verify, logout); everywhere
+/// else it counts as no session at all, so no endpoint can forget to refuse it.
 /// </summary>
 public sealed class SessionAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
@@ -38,11 +43,26 @@ public sealed class SessionAuthenticationHandler(
         var idleCutoff = now - authOptions.Value.IdleTimeout;
         var found = await db.Sessions.AsNoTracking()
             .Where(s => s.TokenHash == hash && s.ExpiresAt > now && s.LastSeenAt > idleCutoff && s.User!.DisabledAt == null)
-            .Select(s => new { s.Id, s.UserId, s.LastSeenAt, s.User!.IsPlatformAdmin })
+            .Select(s => new
+            {
+                s.Id,
+                s.UserId,
+                s.LastSeenAt,
+                s.User!.IsPlatformAdmin,
+                EmailVerified = s.User.EmailVerifiedAt != null,
+                s.Method,
+                s.AuthenticatedAt,
+                s.ReauthenticatedAt,
+                s.SecondFactorPending,
+            })
             .SingleOrDefaultAsync(Context.RequestAborted);
         if (found is null)
         {
             return AuthenticateResult.Fail("Session is unknown, expired or revoked.");
+        }
+        if (found.SecondFactorPending && Context.GetEndpoint()?.Metadata.GetMetadata<PendingSecondFactorAllowed>() is null)
+        {
+            return AuthenticateResult.Fail("The session still owes its second factor.");
         }
 
         if (now - found.LastSeenAt >= LastSeenResolution)
@@ -55,9 +75,23 @@ public sealed class SessionAuthenticationHandler(
             new(ConvergioClaims.UserId, found.UserId.ToString()),
             new(ConvergioClaims.SessionId, found.Id.ToString()),
         };
-        if (found.IsPlatformAdmin)
+        if (found.SecondFactorPending)
         {
-            claims.Add(new(AuthNames.PlatformAdminClaim, "true"));
+            claims.Add(new(ConvergioClaims.SecondFactorPending, "true"));
+        }
+        else
+        {
+            var latest = found.ReauthenticatedAt is { } again && again > found.AuthenticatedAt ? again : found.AuthenticatedAt;
+            claims.Add(new(ConvergioClaims.AuthenticationMethod, found.Method));
+            claims.Add(new(ConvergioClaims.AuthenticatedAt, new DateTimeOffset(latest).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
+            if (found.EmailVerified)
+            {
+                claims.Add(new(ConvergioClaims.EmailVerified, "true"));
+            }
+            if (found.IsPlatformAdmin)
+            {
+                claims.Add(new(AuthNames.PlatformAdminClaim, "true"));
+            }
         }
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, AuthNames.Scheme));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, AuthNames.Scheme));

@@ -37,7 +37,7 @@ public sealed class SessionService(
     /// signing in never reuses an earlier session (no fixation). Call <see cref="SetCookies"/>
     /// once the unit of work is saved.
     /// </summary>
-    public NewSession Start(HttpContext http, User user)
+    public NewSession Start(HttpContext http, User user, string method = SessionMethods.Password)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var token = SessionTokens.New();
@@ -52,9 +52,22 @@ public sealed class SessionService(
             ExpiresAt = now + options.Value.AbsoluteLifetime,
             Ip = http.Connection.RemoteIpAddress?.ToString(),
             UserAgent = userAgent.Length == 0 ? null : userAgent[..Math.Min(userAgent.Length, MaxUserAgentLength)],
+            Method = method,
+            AuthenticatedAt = now,
         };
         db.Sessions.Add(session);
         return new NewSession(session, token);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="current"/> with a new session (new token, new id) authenticated by
+    /// <paramref name="method"/>: a change of privilege never keeps a token that existed before it.
+    /// </summary>
+    public NewSession Rotate(HttpContext http, User user, Session current, string method)
+    {
+        db.Sessions.Remove(current);
+        metrics.SessionEnded();
+        return Start(http, user, method);
     }
 
     /// <summary>Sets the session cookie and a CSRF token bound to the new session.</summary>

@@ -90,6 +90,8 @@ public sealed class AuthorizationTests
     {
         await using var factory = new ConvergioFactory(db).WithServices(s => s.AddSingleton<IStartupFilter, PlatformAdminProbe>());
         using var user = await factory.CreateSignedInUserAsync();
+        // The policy also wants a two-factor session (StepUpTests covers the refusal without one).
+        await factory.EnableTotpAsync(user);
 
         await factory.MakePlatformAdminAsync(user.Id);
 

@@ -1,23 +1,17 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Convergio.Api.Auth;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Convergio.Api.Tests.Auth;
 
-public sealed partial class PasswordRecoveryTests
+public sealed class PasswordRecoveryTests
 {
-    [GeneratedRegex(@"token=([A-Za-z0-9_\-]+)")]
-    private static partial Regex TokenInLink();
-
     private static async Task<string> RequestResetTokenAsync(ConvergioFactory factory, SignedInUser user)
     {
         using var browser = new TestBrowser(factory);
         Assert.Equal(HttpStatusCode.Accepted, (await browser.PostJsonAsync("/api/v1/auth/forgot-password", new { email = user.Email })).StatusCode);
-        var mail = await MailPickup.WaitForAsync(factory.MailDirectory, user.Email);
-        File.Delete(Directory.EnumerateFiles(factory.MailDirectory, "*.eml").Single(f => File.ReadAllText(f) == mail));
-        return TokenInLink().Match(mail.Replace("=\r\n", "", StringComparison.Ordinal)).Groups[1].Value;
+        return await MailPickup.WaitForLinkTokenAsync(factory.MailDirectory, user.Email, "/reset-password");
     }
 
     private static Task<HttpResponseMessage> ResetAsync(ConvergioFactory factory, string token, string newPassword)

@@ -42,11 +42,15 @@ public static class AuthTestExtensions
         return browser;
     }
 
-    /// <summary>A new signed-in user who is a platform administrator.</summary>
+    /// <summary>
+    /// A new signed-in user who is a platform administrator, with TOTP on: the browser holds the
+    /// two-factor session that platform admin endpoints require.
+    /// </summary>
     public static async Task<SignedInUser> CreatePlatformAdminAsync(this ConvergioFactory factory)
     {
         var user = await factory.CreateSignedInUserAsync();
         await factory.MakePlatformAdminAsync(user.Id);
+        await factory.EnableTotpAsync(user);
         return user;
     }
 

@@ -199,6 +199,29 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "email_verification_tokens",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    token_hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    used_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_email_verification_tokens", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_email_verification_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "memberships",
                 columns: table => new
                 {
@@ -219,6 +242,33 @@ namespace Convergio.Api.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
                         name: "FK_memberships_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "passkeys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    credential_id = table.Column<byte[]>(type: "bytea", maxLength: 1023, nullable: false),
+                    public_key = table.Column<byte[]>(type: "bytea", maxLength: 2048, nullable: false),
+                    sign_count = table.Column<long>(type: "bigint", nullable: false),
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    aa_guid = table.Column<Guid>(type: "uuid", nullable: false),
+                    is_backup_eligible = table.Column<bool>(type: "boolean", nullable: false),
+                    is_backed_up = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_used_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_passkeys", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_passkeys_users_user_id",
                         column: x => x.user_id,
                         principalTable: "users",
                         principalColumn: "id",
@@ -272,6 +322,27 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "recovery_codes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code_hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    used_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_recovery_codes", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_recovery_codes_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "sessions",
                 columns: table => new
                 {
@@ -282,13 +353,62 @@ namespace Convergio.Api.Data.Migrations.Postgres
                     last_seen_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     ip = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    user_agent = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true)
+                    user_agent = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    method = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    authenticated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    reauthenticated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    second_factor_pending = table.Column<bool>(type: "boolean", nullable: false),
+                    second_factor_attempts = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_sessions", x => x.id);
                     table.ForeignKey(
                         name: "FK_sessions_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "totp_credentials",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    secret_ciphertext = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    confirmed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    last_used_time_step = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_totp_credentials", x => x.user_id);
+                    table.ForeignKey(
+                        name: "FK_totp_credentials_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webauthn_challenges",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    challenge = table.Column<byte[]>(type: "bytea", maxLength: 64, nullable: false),
+                    purpose = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    options_json = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_webauthn_challenges", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_webauthn_challenges_users_user_id",
                         column: x => x.user_id,
                         principalTable: "users",
                         principalColumn: "id",
@@ -309,6 +429,17 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "IX_audit_events_org_id_occurred_at",
                 table: "audit_events",
                 columns: new[] { "org_id", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_email_verification_tokens_token_hash",
+                table: "email_verification_tokens",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_email_verification_tokens_user_id",
+                table: "email_verification_tokens",
+                column: "user_id");
 
             migrationBuilder.CreateIndex(
                 name: "IX_invites_org_id_created_at",
@@ -338,6 +469,17 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 columns: new[] { "sent_at", "next_attempt_at" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_passkeys_credential_id",
+                table: "passkeys",
+                column: "credential_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_passkeys_user_id",
+                table: "passkeys",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_password_reset_tokens_token_hash",
                 table: "password_reset_tokens",
                 column: "token_hash",
@@ -362,6 +504,11 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "IX_provider_keys_user_id_created_at",
                 table: "provider_keys",
                 columns: new[] { "user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_recovery_codes_user_id_code_hash",
+                table: "recovery_codes",
+                columns: new[] { "user_id", "code_hash" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_security_reports_received_at",
@@ -389,6 +536,22 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 table: "users",
                 column: "email",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webauthn_challenges_challenge",
+                table: "webauthn_challenges",
+                column: "challenge",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webauthn_challenges_expires_at",
+                table: "webauthn_challenges",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webauthn_challenges_user_id",
+                table: "webauthn_challenges",
+                column: "user_id");
         }
 
         /// <inheritdoc />
@@ -398,6 +561,9 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "audit_events");
 
             migrationBuilder.DropTable(
+                name: "email_verification_tokens");
+
+            migrationBuilder.DropTable(
                 name: "invites");
 
             migrationBuilder.DropTable(
@@ -405,6 +571,9 @@ namespace Convergio.Api.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "outbox_emails");
+
+            migrationBuilder.DropTable(
+                name: "passkeys");
 
             migrationBuilder.DropTable(
                 name: "password_reset_tokens");
@@ -419,6 +588,9 @@ namespace Convergio.Api.Data.Migrations.Postgres
                 name: "provider_keys");
 
             migrationBuilder.DropTable(
+                name: "recovery_codes");
+
+            migrationBuilder.DropTable(
                 name: "security_reports");
 
             migrationBuilder.DropTable(
@@ -426,6 +598,12 @@ namespace Convergio.Api.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "throttle_buckets");
+
+            migrationBuilder.DropTable(
+                name: "totp_credentials");
+
+            migrationBuilder.DropTable(
+                name: "webauthn_challenges");
 
             migrationBuilder.DropTable(
                 name: "organizations");

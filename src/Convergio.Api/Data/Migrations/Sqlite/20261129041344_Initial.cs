@@ -198,6 +198,29 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "email_verification_tokens",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    token_hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_email_verification_tokens", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_email_verification_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "memberships",
                 columns: table => new
                 {
@@ -218,6 +241,33 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
                         name: "FK_memberships_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "passkeys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    credential_id = table.Column<byte[]>(type: "BLOB", maxLength: 1023, nullable: false),
+                    public_key = table.Column<byte[]>(type: "BLOB", maxLength: 2048, nullable: false),
+                    sign_count = table.Column<long>(type: "INTEGER", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    aa_guid = table.Column<Guid>(type: "TEXT", nullable: false),
+                    is_backup_eligible = table.Column<bool>(type: "INTEGER", nullable: false),
+                    is_backed_up = table.Column<bool>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    last_used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_passkeys", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_passkeys_users_user_id",
                         column: x => x.user_id,
                         principalTable: "users",
                         principalColumn: "id",
@@ -271,6 +321,27 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "recovery_codes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    code_hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_recovery_codes", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_recovery_codes_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "sessions",
                 columns: table => new
                 {
@@ -281,13 +352,62 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                     last_seen_at = table.Column<DateTime>(type: "TEXT", nullable: false),
                     expires_at = table.Column<DateTime>(type: "TEXT", nullable: false),
                     ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    user_agent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
+                    user_agent = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    method = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    authenticated_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    reauthenticated_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    second_factor_pending = table.Column<bool>(type: "INTEGER", nullable: false),
+                    second_factor_attempts = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_sessions", x => x.id);
                     table.ForeignKey(
                         name: "FK_sessions_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "totp_credentials",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    secret_ciphertext = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    confirmed_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    last_used_time_step = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_totp_credentials", x => x.user_id);
+                    table.ForeignKey(
+                        name: "FK_totp_credentials_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webauthn_challenges",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    challenge = table.Column<byte[]>(type: "BLOB", maxLength: 64, nullable: false),
+                    purpose = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    user_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    options_json = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_webauthn_challenges", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_webauthn_challenges_users_user_id",
                         column: x => x.user_id,
                         principalTable: "users",
                         principalColumn: "id",
@@ -308,6 +428,17 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 name: "IX_audit_events_org_id_occurred_at",
                 table: "audit_events",
                 columns: new[] { "org_id", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_email_verification_tokens_token_hash",
+                table: "email_verification_tokens",
+                column: "token_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_email_verification_tokens_user_id",
+                table: "email_verification_tokens",
+                column: "user_id");
 
             migrationBuilder.CreateIndex(
                 name: "IX_invites_org_id_created_at",
@@ -337,6 +468,17 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 columns: new[] { "sent_at", "next_attempt_at" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_passkeys_credential_id",
+                table: "passkeys",
+                column: "credential_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_passkeys_user_id",
+                table: "passkeys",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_password_reset_tokens_token_hash",
                 table: "password_reset_tokens",
                 column: "token_hash",
@@ -361,6 +503,11 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 name: "IX_provider_keys_user_id_created_at",
                 table: "provider_keys",
                 columns: new[] { "user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_recovery_codes_user_id_code_hash",
+                table: "recovery_codes",
+                columns: new[] { "user_id", "code_hash" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_security_reports_received_at",
@@ -388,6 +535,22 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 table: "users",
                 column: "email",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webauthn_challenges_challenge",
+                table: "webauthn_challenges",
+                column: "challenge",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webauthn_challenges_expires_at",
+                table: "webauthn_challenges",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webauthn_challenges_user_id",
+                table: "webauthn_challenges",
+                column: "user_id");
         }
 
         /// <inheritdoc />
@@ -397,6 +560,9 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 name: "audit_events");
 
             migrationBuilder.DropTable(
+                name: "email_verification_tokens");
+
+            migrationBuilder.DropTable(
                 name: "invites");
 
             migrationBuilder.DropTable(
@@ -404,6 +570,9 @@ namespace Convergio.Api.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "outbox_emails");
+
+            migrationBuilder.DropTable(
+                name: "passkeys");
 
             migrationBuilder.DropTable(
                 name: "password_reset_tokens");
@@ -418,6 +587,9 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                 name: "provider_keys");
 
             migrationBuilder.DropTable(
+                name: "recovery_codes");
+
+            migrationBuilder.DropTable(
                 name: "security_reports");
 
             migrationBuilder.DropTable(
@@ -425,6 +597,12 @@ namespace Convergio.Api.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "throttle_buckets");
+
+            migrationBuilder.DropTable(
+                name: "totp_credentials");
+
+            migrationBuilder.DropTable(
+                name: "webauthn_challenges");
 
             migrationBuilder.DropTable(
                 name: "organizations");

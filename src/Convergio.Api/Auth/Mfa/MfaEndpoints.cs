@@ -1,0 +1,235 @@
+using Convergio.Api.Audit;
+using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Data;
+using Convergio.Api.Edge;
+using Convergio.Api.Observability;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Convergio.Api.Auth.Mfa;
+
+public static class MfaEndpoints
+{
+    private const int CodeAttempts = 5;
+    private static readonly TimeSpan CodeAttemptWindow = TimeSpan.FromMinutes(15);
+
+    public static IEndpointRouteBuilder MapMfa(this IEndpointRouteBuilder app)
+    {
+        var mfa = app.MapGroup("/api/v1/auth/mfa").WithTags("MFA");
+
+        // The one thing a pending session (password right, second factor owed) exists for.
+        mfa.MapPost("/verify", VerifyAsync)
+            .RequireAuthorization()
+            .AllowWithPendingSecondFactor()
+            .RequireRateLimiting(RateLimitPolicies.Auth);
+
+        // Changing the second factor is sensitive: a full session, recently (re)authenticated.
+        var manage = mfa.MapGroup("")
+            .RequireAuthorization()
+            .RequireRecentAuthentication()
+            .RequireRateLimiting(RateLimitPolicies.Admin);
+        manage.MapPost("/totp/setup", SetupAsync);
+        manage.MapPost("/totp/confirm", ConfirmAsync);
+        manage.MapDelete("/totp", DisableAsync);
+        manage.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync);
+        return app;
+    }
+
+    private static async Task<IResult> VerifyAsync(
+        SecondFactorVerifyRequest request, HttpContext http, ConvergioDb db, TotpAuthenticator totp, SecondFactors factors, SessionService sessions,
+        AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
+    {
+        if (http.User.FindFirst(ConvergioClaims.SecondFactorPending) is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "This session has no second factor pending.");
+        }
+        var useRecoveryCode = !string.IsNullOrWhiteSpace(request.RecoveryCode);
+        if (!useRecoveryCode && string.IsNullOrWhiteSpace(request.Code))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["Enter the code from your authenticator app, or a recovery code."] });
+        }
+
+        var sessionId = http.User.FindSessionId();
+        var userId = http.User.GetUserId();
+        // One of the attempts is taken before the code is checked, so parallel guesses cannot exceed them.
+        var reserved = await db.Sessions
+            .Where(s => s.Id == sessionId && s.SecondFactorPending && s.SecondFactorAttempts < PendingSecondFactor.MaxAttempts)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.SecondFactorAttempts, s => s.SecondFactorAttempts + 1), cancellationToken);
+        var session = await db.Sessions.Include(s => s.User).SingleAsync(s => s.Id == sessionId, cancellationToken);
+
+        var method = reserved == 0 ? null
+            : useRecoveryCode
+                ? await factors.UseRecoveryCodeAsync(userId, request.RecoveryCode!, cancellationToken) ? SessionMethods.PasswordAndRecoveryCode : null
+                : await totp.AcceptAsync(userId, request.Code, cancellationToken) ? SessionMethods.PasswordAndTotp : null;
+
+        if (method is null)
+        {
+            var exhausted = session.SecondFactorAttempts >= PendingSecondFactor.MaxAttempts;
+            audit.Record(MfaAuditActions.Failed, AuditOutcomes.Failure, targetType: "user", targetId: userId.ToString(),
+                data: new { kind = useRecoveryCode ? "recovery" : "totp", attempt = session.SecondFactorAttempts, sessionEnded = exhausted });
+            if (exhausted)
+            {
+                db.Sessions.Remove(session);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            metrics.LoginAttempt("failed");
+            if (exhausted)
+            {
+                metrics.SessionEnded();
+                sessions.ClearCookies(http);
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Too many wrong codes; sign in again.");
+            }
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "The code is not valid.");
+        }
+
+        var user = session.User!;
+        var started = sessions.Rotate(http, user, session, method);
+        audit.Record(MfaAuditActions.Verified, targetType: "user", targetId: userId.ToString(), data: new { method });
+        if (method == SessionMethods.PasswordAndRecoveryCode)
+        {
+            audit.Record(MfaAuditActions.RecoveryCodeUsed, targetType: "user", targetId: userId.ToString());
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        sessions.SetCookies(http, started);
+        metrics.LoginAttempt("succeeded");
+        return TypedResults.Ok(UserResponse.From(user, mfaEnabled: true));
+    }
+
+    private static async Task<Results<Ok<TotpSetupResponse>, ProblemHttpResult>> SetupAsync(
+        HttpContext http, ConvergioDb db, TotpAuthenticator totp, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleAsync(cancellationToken);
+        var credential = await db.TotpCredentials.SingleOrDefaultAsync(t => t.UserId == userId, cancellationToken);
+        if (credential?.ConfirmedAt is not null)
+        {
+            return AlreadyEnabled();
+        }
+
+        // A new setup replaces an unconfirmed one: only the latest QR code will confirm.
+        var secret = TotpAuthenticator.NewSecret();
+        if (credential is null)
+        {
+            credential = new TotpCredential { UserId = userId, SecretCiphertext = totp.Protect(secret) };
+            db.TotpCredentials.Add(credential);
+        }
+        else
+        {
+            credential.SecretCiphertext = totp.Protect(secret);
+            credential.LastUsedTimeStep = null;
+        }
+        credential.CreatedAt = time.GetUtcNow().UtcDateTime;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return AlreadyEnabled();
+        }
+        return TypedResults.Ok(new TotpSetupResponse(secret, TotpAuthenticator.ProvisioningUri(secret, email)));
+    }
+
+    private static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
+        SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, TotpAuthenticator totp, SecondFactors factors, SessionService sessions,
+        AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        var credential = await db.TotpCredentials.AsNoTracking().SingleOrDefaultAsync(t => t.UserId == userId, cancellationToken);
+        if (credential is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "Start with POST /api/v1/auth/mfa/totp/setup.");
+        }
+        if (credential.ConfirmedAt is not null)
+        {
+            return AlreadyEnabled();
+        }
+        if (totp.Match(credential, request.Code) is not { } step)
+        {
+            return InvalidCode();
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        // Conditional on the secret that was checked: a concurrent setup or confirm makes this one lose.
+        var confirmed = await db.TotpCredentials
+            .Where(t => t.UserId == userId && t.ConfirmedAt == null && t.SecretCiphertext == credential.SecretCiphertext)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.ConfirmedAt, now).SetProperty(t => t.LastUsedTimeStep, step), cancellationToken);
+        if (confirmed == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "The authenticator changed meanwhile; start the setup again.");
+        }
+        var codes = await factors.ReplaceRecoveryCodesAsync(userId, cancellationToken);
+        audit.Record(MfaAuditActions.Enabled, targetType: "user", targetId: userId.ToString());
+
+        // The code just proved the second factor: the session is upgraded, under a new token.
+        var session = await db.Sessions.Include(s => s.User).SingleAsync(s => s.Id == http.User.FindSessionId(), cancellationToken);
+        var method = SessionMethods.IsMultiFactor(session.Method) ? session.Method : SessionMethods.PasswordAndTotp;
+        var started = sessions.Rotate(http, session.User!, session, method);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        sessions.SetCookies(http, started);
+        return TypedResults.Ok(new RecoveryCodesResponse(codes));
+    }
+
+    private static async Task<IResult> DisableAsync(
+        [FromBody] SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, SecondFactors factors, AttemptThrottle throttle, AuditLog audit,
+        CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        if (await CheckCodeAsync(http, request, db, factors, throttle, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.RecoveryCodes.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        await db.TotpCredentials.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        audit.Record(MfaAuditActions.Disabled, targetType: "user", targetId: userId.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> RegenerateRecoveryCodesAsync(
+        SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, SecondFactors factors, AttemptThrottle throttle, AuditLog audit,
+        CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        if (await CheckCodeAsync(http, request, db, factors, throttle, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        var codes = await factors.ReplaceRecoveryCodesAsync(userId, cancellationToken);
+        audit.Record(MfaAuditActions.RecoveryCodesRegenerated, targetType: "user", targetId: userId.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new RecoveryCodesResponse(codes));
+    }
+
+    /// <summary>TOTP must be on and the code right; attempts are limited per user so a stolen session cannot grind codes.</summary>
+    private static async Task<IResult?> CheckCodeAsync(
+        HttpContext http, SecondFactorCodeRequest request, ConvergioDb db, SecondFactors factors, AttemptThrottle throttle, CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        if (!await factors.IsEnabledAsync(userId, cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "Two-factor authentication is not enabled.");
+        }
+        if (await throttle.TryTakeAsync(CodeAttemptsKey(userId), CodeAttempts, CodeAttemptWindow, cancellationToken) is { } wait)
+        {
+            return TooManyRequests.Problem(http, wait, "Too many code attempts; try again later.");
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return await factors.VerifyAsync(userId, request.Code, cancellationToken) is null ? InvalidCode() : null;
+    }
+
+    internal static string CodeAttemptsKey(Guid userId) => $"mfa-code:{userId:N}";
+
+    private static ProblemHttpResult AlreadyEnabled() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "Two-factor authentication is already enabled; disable it first.");
+
+    private static ValidationProblem InvalidCode() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["The code is not valid."] });
+}

@@ -1,0 +1,131 @@
+using Convergio.Api.Audit;
+using Convergio.Api.Auth.Mfa;
+using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Data;
+using Convergio.Api.Edge;
+using Convergio.Api.Observability;
+using Fido2NetLib;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Convergio.Api.Auth.Passkeys;
+
+public static class PasskeyEndpoints
+{
+    public static IEndpointRouteBuilder MapPasskeys(this IEndpointRouteBuilder app)
+    {
+        var passkeys = app.MapGroup("/api/v1/auth/passkeys").WithTags("Passkeys");
+
+        // Anonymous by design: signing in with a passkey (per-IP auth limits).
+        passkeys.MapPost("/login/options", LoginOptionsAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+        passkeys.MapPost("/login/complete", LoginCompleteAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+
+        passkeys.MapGet("", ListAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General);
+
+        // Adding or removing a way to sign in is sensitive: recently (re)authenticated sessions only.
+        var manage = passkeys.MapGroup("")
+            .RequireAuthorization()
+            .RequireRecentAuthentication()
+            .RequireRateLimiting(RateLimitPolicies.Admin);
+        manage.MapPost("/register/options", RegisterOptionsAsync);
+        manage.MapPost("/register/complete", RegisterCompleteAsync);
+        manage.MapDelete("/{id:guid}", DeleteAsync);
+        return app;
+    }
+
+    private static async Task<Ok<CredentialCreateOptions>> RegisterOptionsAsync(HttpContext http, ConvergioDb db, PasskeyCeremonies ceremonies, CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
+        return TypedResults.Ok(await ceremonies.BeginRegistrationAsync(user, cancellationToken));
+    }
+
+    private static async Task<Results<Created<PasskeyResponse>, ProblemHttpResult>> RegisterCompleteAsync(
+        PasskeyRegistrationRequest request, HttpContext http, ConvergioDb db, PasskeyCeremonies ceremonies, AuditLog audit, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        var outcome = await ceremonies.CompleteRegistrationAsync(userId, request.Credential, cancellationToken);
+        if (outcome.Value is not { } credential)
+        {
+            audit.Record(PasskeyAuditActions.Registered, AuditOutcomes.Failure, targetType: "user", targetId: userId.ToString(), data: new { reason = outcome.Failure });
+            await db.SaveChangesAsync(cancellationToken);
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: "The passkey could not be verified; start the registration again.");
+        }
+
+        var passkey = new Passkey
+        {
+            Id = Guid.NewGuid(),
+            UserId = userId,
+            CredentialId = credential.Id,
+            PublicKey = credential.PublicKey,
+            SignCount = credential.SignCount,
+            Name = PasskeyNames.Normalize(request.Name),
+            AaGuid = credential.AaGuid,
+            IsBackupEligible = credential.IsBackupEligible,
+            IsBackedUp = credential.IsBackedUp,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        db.Passkeys.Add(passkey);
+        audit.Record(PasskeyAuditActions.Registered, targetType: "passkey", targetId: passkey.Id.ToString());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "This passkey is already registered.");
+        }
+        return TypedResults.Created($"/api/v1/auth/passkeys/{passkey.Id}", PasskeyResponse.From(passkey));
+    }
+
+    private static async Task<Ok<AssertionOptions>> LoginOptionsAsync(PasskeyCeremonies ceremonies, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ceremonies.BeginAssertionAsync(WebAuthnPurposes.Login, userId: null, cancellationToken));
+
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> LoginCompleteAsync(
+        AuthenticatorAssertionRawResponse response, HttpContext http, ConvergioDb db, PasskeyCeremonies ceremonies, SessionService sessions,
+        SecondFactors factors, AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
+    {
+        var outcome = await ceremonies.CompleteAssertionAsync(WebAuthnPurposes.Login, userId: null, response, cancellationToken);
+        var user = outcome.Value is { } used
+            ? await db.Users.SingleOrDefaultAsync(u => u.Id == used.UserId && u.DisabledAt == null, cancellationToken)
+            : null;
+        if (user is null)
+        {
+            audit.Record(AuthAuditActions.LoginFailed, AuditOutcomes.Failure, actorUserId: outcome.Value?.UserId,
+                data: new { method = SessionMethods.Passkey, reason = outcome.Failure ?? "disabled" });
+            await db.SaveChangesAsync(cancellationToken);
+            metrics.LoginAttempt("failed");
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Passkey sign-in failed.");
+        }
+
+        var session = sessions.Start(http, user, SessionMethods.Passkey);
+        audit.Record(PasskeyAuditActions.Used, actorUserId: user.Id, targetType: "passkey", targetId: outcome.Value!.Id.ToString(), data: new { purpose = WebAuthnPurposes.Login });
+        audit.Record(AuthAuditActions.LoginSucceeded, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString(), data: new { method = SessionMethods.Passkey });
+        await db.SaveChangesAsync(cancellationToken);
+        sessions.SetCookies(http, session);
+        metrics.LoginAttempt("succeeded");
+        return TypedResults.Ok(UserResponse.From(user, await factors.IsEnabledAsync(user.Id, cancellationToken)));
+    }
+
+    private static async Task<Ok<List<PasskeyResponse>>> ListAsync(HttpContext http, ConvergioDb db, CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        var passkeys = await db.Passkeys.AsNoTracking().Where(p => p.UserId == userId).OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
+        return TypedResults.Ok(passkeys.Select(PasskeyResponse.From).ToList());
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext http, ConvergioDb db, AuditLog audit, CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        var passkey = await db.Passkeys.SingleOrDefaultAsync(p => p.Id == id && p.UserId == userId, cancellationToken);
+        if (passkey is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such passkey.");
+        }
+        db.Passkeys.Remove(passkey);
+        audit.Record(PasskeyAuditActions.Removed, targetType: "passkey", targetId: id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,103 @@
+using Convergio.Api.Audit;
+using Convergio.Api.Auth.Mfa;
+using Convergio.Api.Auth.Passkeys;
+using Convergio.Api.Data;
+using Convergio.Api.Edge;
+using Fido2NetLib;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Convergio.Api.Auth.StepUp;
+
+/// <summary>The password and code (when TOTP is on), or a passkey assertion from <c>/reauthenticate/passkey-options</c>.</summary>
+public sealed record ReauthenticateRequest(string? Password, string? Code, AuthenticatorAssertionRawResponse? Passkey);
+
+public static class ReauthenticationEndpoints
+{
+    public const string Reauthenticated = "auth.reauthenticated";
+
+    public static IEndpointRouteBuilder MapStepUp(this IEndpointRouteBuilder app)
+    {
+        var reauthenticate = app.MapGroup("/api/v1/auth/reauthenticate").WithTags("Auth")
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimitPolicies.Auth);
+        reauthenticate.MapPost("", ReauthenticateAsync);
+        reauthenticate.MapPost("/passkey-options", PasskeyOptionsAsync);
+        return app;
+    }
+
+    private static async Task<Ok<AssertionOptions>> PasskeyOptionsAsync(HttpContext http, PasskeyCeremonies ceremonies, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ceremonies.BeginAssertionAsync(WebAuthnPurposes.Reauthenticate, http.User.GetUserId(), cancellationToken));
+
+    private static async Task<IResult> ReauthenticateAsync(
+        ReauthenticateRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SecondFactors factors, PasskeyCeremonies ceremonies,
+        SessionService sessions, AttemptThrottle throttle, AuditLog audit, IOptions<StepUpOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (request.Passkey is null && string.IsNullOrEmpty(request.Password))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = ["Give your password (and code), or use a passkey."] });
+        }
+
+        var userId = http.User.GetUserId();
+        // A stolen session must not become a password-guessing oracle: attempts are counted per user.
+        if (await throttle.TryTakeAsync($"reauthenticate:{userId:N}", options.Value.ReauthenticationAttempts, options.Value.ReauthenticationAttemptWindow, cancellationToken) is { } wait)
+        {
+            return TooManyRequests.Problem(http, wait, "Too many reauthentication attempts; try again later.");
+        }
+        await db.SaveChangesAsync(cancellationToken);
+
+        var session = await db.Sessions.Include(s => s.User).SingleAsync(s => s.Id == http.User.FindSessionId(), cancellationToken);
+        var user = session.User!;
+        string? method;
+        string? failure = null;
+        if (request.Passkey is not null)
+        {
+            var outcome = await ceremonies.CompleteAssertionAsync(WebAuthnPurposes.Reauthenticate, userId, request.Passkey, cancellationToken);
+            method = outcome.Value is null ? null : SessionMethods.Passkey;
+            failure = outcome.Failure;
+            if (outcome.Value is { } passkey)
+            {
+                audit.Record(PasskeyAuditActions.Used, targetType: "passkey", targetId: passkey.Id.ToString(), data: new { purpose = WebAuthnPurposes.Reauthenticate });
+            }
+        }
+        else if (await hasher.VerifyAsync(request.Password!, user.PasswordHash) == PasswordVerification.Failed)
+        {
+            method = null;
+            failure = "wrong_password";
+        }
+        else if (await factors.IsEnabledAsync(userId, cancellationToken))
+        {
+            if (string.IsNullOrWhiteSpace(request.Code))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["Enter the code from your authenticator app, or a recovery code."] });
+            }
+            method = await factors.VerifyAsync(userId, request.Code, cancellationToken);
+            failure = method is null ? "wrong_code" : null;
+        }
+        else
+        {
+            method = SessionMethods.Password;
+        }
+
+        if (method is null)
+        {
+            audit.Record(Reauthenticated, AuditOutcomes.Failure, targetType: "session", targetId: session.Id.ToString(), data: new { reason = failure });
+            await db.SaveChangesAsync(cancellationToken);
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: "Reauthentication failed: the password, code or passkey was not accepted.");
+        }
+
+        // A session keeps the strongest assurance it has shown; the refreshed one gets a new token.
+        var assurance = SessionMethods.IsMultiFactor(method) || !SessionMethods.IsMultiFactor(session.Method) ? method : session.Method;
+        var started = sessions.Rotate(http, user, session, assurance);
+        started.Session.ReauthenticatedAt = time.GetUtcNow().UtcDateTime;
+        audit.Record(Reauthenticated, targetType: "session", targetId: started.Session.Id.ToString(), data: new { method });
+        if (method == SessionMethods.PasswordAndRecoveryCode)
+        {
+            audit.Record(MfaAuditActions.RecoveryCodeUsed, targetType: "user", targetId: userId.ToString());
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        sessions.SetCookies(http, started);
+        return TypedResults.NoContent();
+    }
+}
