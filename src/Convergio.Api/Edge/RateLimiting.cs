@@ -1,3 +1,4 @@
+using Convergio.Api.Auth;
 using System.Threading.RateLimiting;
 using Convergio.Api.Observability;
 using Microsoft.AspNetCore.RateLimiting;
@@ -57,6 +58,13 @@ public sealed class EndpointRateLimiter(LayeredRateLimiter limiter, AccountScope
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext context, int permitCount, CancellationToken cancellationToken)
     {
         var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? RateLimitPolicies.General;
+        // The admin budget is per user; a caller without a session is refused by authorization
+        // anyway, so it is counted per address under the general policy instead of exhausting
+        // one shared anonymous admin bucket and turning every 401 into a 429.
+        if (policy == RateLimitPolicies.Admin && context.User.FindUserId() is null)
+        {
+            policy = RateLimitPolicies.General;
+        }
         var headers = RateLimitHeaders.For(context);
 
         var verdict = await CountAsync(policy, RateLimitKeys.For(policy, context), headers, cancellationToken);
