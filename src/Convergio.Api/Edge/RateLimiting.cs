@@ -1,5 +1,5 @@
-using System.Threading.RateLimiting;
 using Convergio.Api.Auth;
+using System.Threading.RateLimiting;
 using Convergio.Api.Observability;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -58,11 +58,11 @@ public sealed class EndpointRateLimiter(LayeredRateLimiter limiter, AccountScope
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext context, int permitCount, CancellationToken cancellationToken)
     {
         var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? RateLimitPolicies.General;
+        // The admin budget is per user; a caller without a session is refused by authorization
+        // anyway, so it is counted per address under the general policy instead of exhausting
+        // one shared anonymous admin bucket and turning every 401 into a 429.
         if (policy == RateLimitPolicies.Admin && context.User.FindUserId() is null)
         {
-            // The admin budget is per user; without one, authorization answers 401 anyway, so the
-            // caller is counted per IP like any other anonymous request instead of draining one
-            // small shared bucket (which turned those 401s into 429s).
             policy = RateLimitPolicies.General;
         }
         var headers = RateLimitHeaders.For(context);

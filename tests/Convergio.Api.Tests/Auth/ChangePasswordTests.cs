@@ -71,7 +71,7 @@ public sealed class ChangePasswordTests
         Assert.True(problem.GetProperty("retryAfter").GetInt32() > 0);
 
         factory.Time.Advance(TimeSpan.FromMinutes(15));
-        // Past the step-up window too: a password change needs a recent (re)authentication.
+        // Past the step-up window too: a password change needs a fresh authentication.
         Assert.Equal(HttpStatusCode.NoContent, (await user.Browser.PostJsonAsync("/api/v1/auth/reauthenticate", new { password = user.Password })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await ChangeAsync(user.Browser, user.Password, TestKeys.Password())).StatusCode);
     }

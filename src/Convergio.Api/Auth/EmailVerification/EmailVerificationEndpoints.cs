@@ -28,11 +28,10 @@ public static class EmailVerificationEndpoints
 
     public static IEndpointRouteBuilder MapEmailVerification(this IEndpointRouteBuilder app)
     {
-        var auth = app.MapGroup("/api/v1/auth").WithTags("Auth");
         // Anonymous by design: the link may be opened in a browser without the session.
-        auth.MapPost("/verify-email", VerifyAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+        app.MapPost("/api/v1/auth/verify-email", VerifyAsync).WithTags("Auth").AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
         // Sends mail, so it shares the tight auth limits.
-        auth.MapPost("/verify-email/resend", ResendAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Auth);
+        app.MapPost("/api/v1/auth/verify-email/resend", ResendAsync).WithTags("Auth").RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Auth);
         return app;
     }
 
