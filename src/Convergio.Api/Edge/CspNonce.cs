@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.WebUtilities;
 using System.Security.Cryptography;
 
 namespace Convergio.Api.Edge;
@@ -15,7 +16,8 @@ public static class CspNonce
         {
             return existing.Value;
         }
-        var feature = new Feature(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+        // base64url (valid CSP nonce characters) so HTML-encoding in a page never changes the value.
+        var feature = new Feature(WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16)));
         context.Features.Set(feature);
         return feature.Value;
     }

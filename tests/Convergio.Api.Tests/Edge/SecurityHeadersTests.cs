@@ -70,7 +70,7 @@ public sealed partial class SecurityHeadersTests
         AssertCommonHeaders(response);
         var policy = response.Header("Content-Security-Policy");
         var nonce = NonceInPolicy().Match(policy).Groups[1].Value;
-        Assert.Equal(16, Convert.FromBase64String(nonce).Length);
+        Assert.Equal(16, Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(nonce).Length);
         Assert.Equal(
             $"default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; style-src 'self' 'nonce-{nonce}'; object-src 'none'; base-uri 'none'; " +
             "frame-ancestors 'none'; form-action 'self'; report-uri /api/v1/csp-reports; report-to csp",
