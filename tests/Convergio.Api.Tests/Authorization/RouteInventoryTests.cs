@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Convergio.Api.Auth;
 using Convergio.Api.Tenancy;
 using Convergio.Api.Tests.Infrastructure;
@@ -16,31 +15,16 @@ namespace Convergio.Api.Tests.Authorization;
 /// The deny-by-default rules, checked over every endpoint the real app registers, so a new endpoint
 /// that forgets its authorization, tenant rule or rate limit fails here with its route and method.
 /// </summary>
-public sealed partial class RouteInventoryTests
+public sealed class RouteInventoryTests
 {
-    private sealed record Route(string Method, string Pattern, Endpoint Endpoint)
-    {
-        public string Key => $"{Method} {Pattern}";
-    }
-
-    private static List<Route> Routes(ConvergioFactory factory) =>
-        factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
-                .Select(m => new Route(m, e.RoutePattern.RawText!, e)))
-            .OrderBy(r => r.Pattern, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal)
-            .ToList();
-
-    private static bool IsAnonymous(Endpoint e) => e.Metadata.GetMetadata<IAllowAnonymous>() is not null;
-
     [Fact]
     public async Task Only_the_public_list_is_anonymous()
     {
         await using var factory = new ConvergioFactory();
         var allowed = PublicEndpoints.Routes.Concat(PublicEndpoints.DevelopmentRoutes).ToHashSet(StringComparer.Ordinal);
 
-        var offenders = Routes(factory)
-            .Where(r => IsAnonymous(r.Endpoint) && (!allowed.Contains(r.Key) || !r.Endpoint.IsPublic()))
+        var offenders = RegisteredRoutes.All(factory)
+            .Where(r => r.IsAnonymous && (!allowed.Contains(r.Key) || !r.Endpoint.IsPublic()))
             .Select(r => r.Key).ToList();
 
         Assert.True(offenders.Count == 0, "Anonymous but not on PublicEndpoints.Routes (or not marked AllowPublic()):\n" + string.Join("\n", offenders));
@@ -51,8 +35,8 @@ public sealed partial class RouteInventoryTests
     {
         await using var factory = new ConvergioFactory();
 
-        var offenders = Routes(factory)
-            .Where(r => !IsAnonymous(r.Endpoint))
+        var offenders = RegisteredRoutes.All(factory)
+            .Where(r => !r.IsAnonymous)
             .Where(r => r.Endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Count == 0 && r.Endpoint.Metadata.GetMetadata<AuthorizationPolicy>() is null
                 || r.Pattern.Contains("{orgId", StringComparison.Ordinal) && r.Endpoint.Metadata.GetMetadata<OrgRoleRequirement>() is null)
             .Select(r => r.Key).ToList();
@@ -65,7 +49,7 @@ public sealed partial class RouteInventoryTests
     {
         await using var factory = new ConvergioFactory();
 
-        var offenders = Routes(factory)
+        var offenders = RegisteredRoutes.All(factory)
             .Where(r => r.Endpoint.Metadata.GetMetadata<EnableRateLimitingAttribute>() is not { PolicyName: { Length: > 0 } }
                 || r.Endpoint.Metadata.GetMetadata<DisableRateLimitingAttribute>() is not null)
             .Select(r => r.Key).ToList();
@@ -80,13 +64,13 @@ public sealed partial class RouteInventoryTests
     {
         await using var factory = new ConvergioFactory(db);
         using var client = factory.CreateClient();
-        var routes = Routes(factory).Where(r => !IsAnonymous(r.Endpoint)).ToList();
+        var routes = RegisteredRoutes.All(factory).Where(r => !r.IsAnonymous).ToList();
         Assert.NotEmpty(routes);
 
         var offenders = new List<string>();
         foreach (var route in routes)
         {
-            using var request = new HttpRequestMessage(new HttpMethod(route.Method == "*" ? "GET" : route.Method), Fill(route.Pattern));
+            using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path());
             if (route.Method is "POST" or "PUT" or "PATCH" or "DELETE")
             {
                 request.Content = JsonContent.Create(new { });
@@ -100,17 +84,4 @@ public sealed partial class RouteInventoryTests
 
         Assert.True(offenders.Count == 0, "Expected 401 problem+json without a session:\n" + string.Join("\n", offenders));
     }
-
-    /// <summary>Fills route parameters with values their constraints accept: GUIDs for ids, numbers for numbers.</summary>
-    private static string Fill(string pattern) => RouteParameter().Replace(pattern, m =>
-    {
-        var name = m.Groups["name"].Value;
-        var constraint = m.Groups["constraint"].Value;
-        return constraint.Contains("guid", StringComparison.Ordinal) || name.EndsWith("Id", StringComparison.Ordinal) || name == "id"
-            ? Guid.NewGuid().ToString()
-            : constraint.Contains("int", StringComparison.Ordinal) || constraint.Contains("long", StringComparison.Ordinal) ? "1" : "sample";
-    });
-
-    [GeneratedRegex(@"\{\*{0,2}(?<name>\w+)(?<constraint>:[^}?=]*)?[?]?(=[^}]*)?\}")]
-    private static partial Regex RouteParameter();
 }

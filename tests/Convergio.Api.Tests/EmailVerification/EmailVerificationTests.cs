@@ -38,10 +38,12 @@ public sealed class EmailVerificationTests
         Assert.Equal(1, await factory.WithDbAsync(d => d.AuditEvents.CountAsync(e => e.Action == "auth.email.verified" && e.ActorUserId == user.Id, Cancel)));
     }
 
-    [Fact]
-    public async Task A_link_older_than_24_hours_is_refused()
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task A_link_older_than_24_hours_is_refused(Db db)
     {
-        await using var factory = new ConvergioFactory();
+        await using var factory = new ConvergioFactory(db);
         var user = await factory.CreateSignedInUserAsync();
         var token = await TokenFromMailAsync(factory, user.Email);
 

@@ -142,10 +142,12 @@ public sealed class TotpTests
         Assert.Equal(accepted ? HttpStatusCode.OK : HttpStatusCode.Unauthorized, verify.StatusCode);
     }
 
-    [Fact]
-    public async Task An_older_code_is_refused_once_a_newer_one_was_accepted()
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task An_older_code_is_refused_once_a_newer_one_was_accepted(Db db)
     {
-        await using var factory = new ConvergioFactory();
+        await using var factory = new ConvergioFactory(db);
         var user = await factory.CreateSignedInUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         factory.Time.Advance(TimeSpan.FromMinutes(5));
@@ -181,10 +183,12 @@ public sealed class TotpTests
         Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
     }
 
-    [Fact]
-    public async Task A_pending_session_expires_after_ten_minutes()
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task A_pending_session_expires_after_ten_minutes(Db db)
     {
-        await using var factory = new ConvergioFactory();
+        await using var factory = new ConvergioFactory(db);
         var user = await factory.CreateSignedInUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         using var browser = await factory.SignInPendingAsync(user);

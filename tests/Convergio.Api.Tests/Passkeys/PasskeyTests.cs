@@ -50,10 +50,12 @@ public sealed class PasskeyTests
         Assert.Null(browser.Cookie("session"));
     }
 
-    [Fact]
-    public async Task Registration_from_another_origin_is_refused()
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Registration_from_another_origin_is_refused(Db db)
     {
-        await using var factory = new ConvergioFactory();
+        await using var factory = new ConvergioFactory(db);
         var user = await factory.CreateSignedInUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         var options = await ReadJsonAsync(await user.Browser.PostJsonAsync("/api/v1/auth/passkeys/register/options", new { }));
@@ -85,10 +87,12 @@ public sealed class PasskeyTests
         Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
     }
 
-    [Fact]
-    public async Task A_challenge_older_than_five_minutes_is_refused()
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task A_challenge_older_than_five_minutes_is_refused(Db db)
     {
-        await using var factory = new ConvergioFactory();
+        await using var factory = new ConvergioFactory(db);
         var user = await factory.CreateSignedInUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
@@ -125,10 +129,12 @@ public sealed class PasskeyTests
         Assert.Contains("InvalidSignCount", reason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_registration_challenge_cannot_be_completed_by_another_user()
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task A_registration_challenge_cannot_be_completed_by_another_user(Db db)
     {
-        await using var factory = new ConvergioFactory();
+        await using var factory = new ConvergioFactory(db);
         var victim = await factory.CreateSignedInUserAsync();
         var other = await factory.CreateSignedInUserAsync();
         using var authenticator = new SoftwareAuthenticator();

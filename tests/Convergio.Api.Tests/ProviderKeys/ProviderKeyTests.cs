@@ -6,7 +6,6 @@ using Convergio.Api.ProviderKeys;
 using Convergio.Api.Secrets;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
@@ -198,10 +197,9 @@ public sealed class ProviderKeyTests
     public async Task Writes_use_the_admin_rate_limit_and_reads_the_general_one()
     {
         await using var factory = new ConvergioFactory();
-        var endpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith(Path, StringComparison.Ordinal) == true)
-            .ToDictionary(e => $"{e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods[0]} {e.RoutePattern.RawText!.TrimEnd('/')}",
-                e => e.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName);
+        var endpoints = RegisteredRoutes.All(factory)
+            .Where(r => r.Pattern.StartsWith(Path, StringComparison.Ordinal))
+            .ToDictionary(r => r.Key, r => r.Endpoint.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName);
 
         Assert.Equal(RateLimitPolicies.General, endpoints[$"GET {Path}"]);
         Assert.Equal(RateLimitPolicies.Admin, endpoints[$"POST {Path}"]);

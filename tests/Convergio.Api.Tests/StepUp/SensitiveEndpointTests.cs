@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Tenancy;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static Convergio.Api.Tests.Infrastructure.TestSecondFactor;
@@ -18,6 +20,65 @@ public sealed class SensitiveEndpointTests
     {
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(type, (await ReadJsonAsync(response)).GetProperty("type").GetString());
+    }
+
+    /// <summary>The list of sensitive actions, as routes. Changing it is a security decision: say why in the commit.</summary>
+    private static readonly string[] SensitiveActions =
+    [
+        "POST /api/v1/admin/users/{id:guid}/disable",
+        "POST /api/v1/admin/users/{id:guid}/enable",
+        "DELETE /api/v1/admin/users/{id:guid}/sessions",
+        "POST /api/v1/auth/change-password",
+        "POST /api/v1/auth/mfa/recovery-codes",
+        "DELETE /api/v1/auth/mfa/totp",
+        "POST /api/v1/auth/mfa/totp/confirm",
+        "POST /api/v1/auth/mfa/totp/setup",
+        "DELETE /api/v1/auth/passkeys/{id:guid}",
+        "POST /api/v1/auth/passkeys/register/complete",
+        "POST /api/v1/auth/passkeys/register/options",
+        "DELETE /api/v1/orgs/{orgId:guid}",
+        "DELETE /api/v1/orgs/{orgId:guid}/members/{userId:guid}",
+        "PATCH /api/v1/orgs/{orgId:guid}/members/{userId:guid}",
+        "POST /api/v1/user-keys",
+        "DELETE /api/v1/user-keys/{id:guid}",
+    ];
+
+    [Fact]
+    public async Task The_endpoints_that_need_a_recent_authentication_are_exactly_the_sensitive_actions()
+    {
+        await using var factory = new ConvergioFactory();
+
+        var stepUp = RegisteredRoutes.All(factory).Where(r => r.HasRequirement<RecentAuthenticationRequirement>()).Select(r => r.Key);
+
+        Assert.Equal(SensitiveActions.Order(StringComparer.Ordinal), stepUp.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Every_sensitive_action_refuses_a_session_authenticated_before_the_window(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var admin = await factory.CreatePlatformAdminAsync();
+        var org = await admin.CreateOrgAsync();
+        var member = await factory.CreateMemberAsync(org.Id, OrgRole.Member);
+        var values = new Dictionary<string, string> { ["orgId"] = org.Id.ToString(), ["userId"] = member.Id.ToString(), ["id"] = member.Id.ToString() };
+        factory.Time.Advance(TimeSpan.FromMinutes(11));
+
+        var answers = new List<string>();
+        foreach (var route in RegisteredRoutes.All(factory).Where(r => SensitiveActions.Contains(r.Key)))
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path(values)) { Content = JsonContent.Create(new { }) };
+            using var response = await admin.Browser.Client.SendAsync(request, Cancel);
+            var type = response.StatusCode == HttpStatusCode.Forbidden ? (await ReadJsonAsync(response)).GetProperty("type").GetString() : null;
+            if (type != AssuranceProblemTypes.ReauthenticationRequired)
+            {
+                answers.Add($"{route.Key} -> {(int)response.StatusCode} {type}");
+            }
+        }
+
+        Assert.True(answers.Count == 0, "Expected 403 reauthentication-required from a stale session:\n" + string.Join("\n", answers));
+        Assert.Equal(1, await factory.WithDbAsync(d => d.Memberships.CountAsync(m => m.OrgId == org.Id && m.UserId == member.Id, Cancel)));
     }
 
     [Theory]
@@ -49,10 +110,12 @@ public sealed class SensitiveEndpointTests
         Assert.Equal(HttpStatusCode.Created, (await user.Browser.PostJsonAsync("/api/v1/user-keys", ProviderKey())).StatusCode);
     }
 
-    [Fact]
-    public async Task With_verified_email_required_an_unverified_admin_cannot_send_invites()
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task With_verified_email_required_an_unverified_admin_cannot_send_invites(Db db)
     {
-        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?> { ["Auth:RequireVerifiedEmail"] = "true" });
+        await using var factory = new ConvergioFactory(db, settings: new Dictionary<string, string?> { ["Auth:RequireVerifiedEmail"] = "true" });
         var owner = await factory.CreateSignedInUserAsync();
         var org = await owner.CreateOrgAsync();
 

@@ -100,10 +100,12 @@ public sealed class StepUpTests
         Assert.Equal(["failure"], await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.Action == "auth.reauthenticated").Select(e => e.Outcome).ToListAsync(Cancel)));
     }
 
-    [Fact]
-    public async Task Reauthentication_attempts_are_limited_per_user()
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Reauthentication_attempts_are_limited_per_user(Db db)
     {
-        await using var factory = new ConvergioFactory();
+        await using var factory = new ConvergioFactory(db);
         var user = await factory.CreateSignedInUserAsync();
         for (var i = 0; i < 5; i++)
         {
@@ -134,10 +136,12 @@ public sealed class StepUpTests
         Assert.Equal(HttpStatusCode.OK, (await user.Browser.GetAsync("/api/v1/auth/passkeys")).StatusCode);
     }
 
-    [Fact]
-    public async Task Another_users_passkey_does_not_reauthenticate()
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Another_users_passkey_does_not_reauthenticate(Db db)
     {
-        await using var factory = new ConvergioFactory();
+        await using var factory = new ConvergioFactory(db);
         var user = await factory.CreateSignedInUserAsync();
         var other = await factory.CreateSignedInUserAsync();
         using var othersKey = new SoftwareAuthenticator();

@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Convergio.Api.Tests.Infrastructure;
+
+/// <summary>One method of one endpoint the real app registers.</summary>
+public sealed record RegisteredRoute(string Method, string Pattern, RouteEndpoint Endpoint)
+{
+    /// <summary>"POST /api/v1/orgs/{orgId:guid}/invites": the form <c>PublicEndpoints.Routes</c> and test lists use.</summary>
+    public string Key => $"{Method} {Pattern}";
+
+    public bool IsAnonymous => Endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+
+    public bool HasRequirement<TRequirement>() where TRequirement : IAuthorizationRequirement =>
+        Endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>().Any(p => p.Requirements.OfType<TRequirement>().Any());
+
+    /// <summary>
+    /// A request path that matches the route: a named parameter takes its value from
+    /// <paramref name="values"/>, other ids a fresh GUID, numbers "1", anything else "sample".
+    /// </summary>
+    public string Path(IReadOnlyDictionary<string, string>? values = null) => RegisteredRoutes.Parameter().Replace(Pattern, m =>
+    {
+        var name = m.Groups["name"].Value;
+        var constraint = m.Groups["constraint"].Value;
+        if (values?.TryGetValue(name, out var value) == true)
+        {
+            return value;
+        }
+        return constraint.Contains("guid", StringComparison.Ordinal) || name.EndsWith("Id", StringComparison.Ordinal) || name == "id"
+            ? Guid.NewGuid().ToString()
+            : constraint.Contains("int", StringComparison.Ordinal) || constraint.Contains("long", StringComparison.Ordinal) ? "1" : "sample";
+    });
+}
+
+/// <summary>The app's route table, for the tests that check a rule over every endpoint.</summary>
+public static partial class RegisteredRoutes
+{
+    public static List<RegisteredRoute> All(ConvergioFactory factory) =>
+        factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(method => new RegisteredRoute(method, WithoutTrailingSlash(e.RoutePattern.RawText!), e)))
+            .OrderBy(r => r.Pattern, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>A group's <c>MapGet("")</c> leaves a trailing slash in the pattern; routing matches the path with or without it.</summary>
+    private static string WithoutTrailingSlash(string pattern) => pattern.Length > 1 ? pattern.TrimEnd('/') : pattern;
+
+    [GeneratedRegex(@"\{\*{0,2}(?<name>\w+)(?<constraint>:[^}?=]*)?[?]?(=[^}]*)?\}")]
+    internal static partial Regex Parameter();
+}
