@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Convergio.Api.Audit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,16 +11,21 @@ internal static class AuditCommand
 {
     public static Command Create()
     {
-        var verify = new Command("verify", "Walk the audit hash chain in order; report the first broken link and exit 1 when there is one.");
-        verify.SetAction((_, cancellationToken) => VerifyAsync(CliHost.Configuration(), Console.Out, cancellationToken));
+        var anchor = new Option<AuditAnchor?>("--anchor")
+        {
+            Description = "ID:HASH printed by an earlier verify and kept outside the database; the chain must still hold that event unchanged.",
+            CustomParser = ParseAnchor,
+        };
+        var verify = new Command("verify", "Walk the audit hash chain in order; report the first broken link and exit 1 when there is one.") { anchor };
+        verify.SetAction((parse, cancellationToken) => VerifyAsync(CliHost.Configuration(), parse.GetValue(anchor), Console.Out, cancellationToken));
         return new Command("audit", "Inspect the audit trail.") { verify };
     }
 
-    public static async Task<int> VerifyAsync(IConfiguration configuration, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> VerifyAsync(IConfiguration configuration, AuditAnchor? anchor, TextWriter output, CancellationToken cancellationToken)
     {
         await using var services = CliHost.Services(configuration);
         await using var scope = services.CreateAsyncScope();
-        var report = await scope.ServiceProvider.GetRequiredService<AuditChainVerifier>().VerifyAsync(cancellationToken);
+        var report = await scope.ServiceProvider.GetRequiredService<AuditChainVerifier>().VerifyAsync(anchor, cancellationToken);
         if (report.FirstBreak is { } broken)
         {
             await output.WriteLineAsync($"Audit chain BROKEN at event {broken.Id}: {broken.Problem}.");
@@ -28,13 +34,29 @@ internal static class AuditCommand
             await output.WriteLineAsync($"{report.EventsChecked} event(s) before it verified.");
             return 1;
         }
-        if (report.HeadId is null)
+        if (report.HeadId is not { } headId)
         {
             await output.WriteLineAsync("Audit chain is empty.");
             return 0;
         }
-        // Recording the head elsewhere (a ticket, a log archive) lets a later run show the chain was not rewritten wholesale.
-        await output.WriteLineAsync($"Audit chain intact: {report.EventsChecked} event(s), ids {report.FirstId}..{report.HeadId}; head hash {report.HeadHash}.");
+        await output.WriteLineAsync($"Audit chain intact: {report.EventsChecked} event(s), ids {report.FirstId}..{headId}; head hash {report.HeadHash}.");
+        if (anchor is not null)
+        {
+            await output.WriteLineAsync($"Anchor {anchor} holds.");
+        }
+        // Kept outside the database, the head lets a later run catch a chain rewritten wholesale or cut short.
+        await output.WriteLineAsync($"Record the head to check later runs against: --anchor {new AuditAnchor(headId, report.HeadHash!)}");
         return 0;
+    }
+
+    private static AuditAnchor? ParseAnchor(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : "";
+        if (AuditAnchor.TryParse(text, out var anchor))
+        {
+            return anchor;
+        }
+        result.AddError($"--anchor must be ID:HASH (an event id and its 64-hex-digit hash, as verify prints it), not '{text}'.");
+        return null;
     }
 }

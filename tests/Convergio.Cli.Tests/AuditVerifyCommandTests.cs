@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Convergio.Api.Audit;
 using Convergio.Api.Data;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,7 @@ public sealed class AuditVerifyCommandTests
         var hashes = await SeedAsync(database, 4);
         var output = new StringWriter();
 
-        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, output, TestContext.Current.CancellationToken);
+        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, null, output, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, exitCode);
         Assert.Contains("intact: 4 event(s), ids 1..4", output.ToString(), StringComparison.Ordinal);
@@ -38,13 +39,52 @@ public sealed class AuditVerifyCommandTests
         }
         var output = new StringWriter();
 
-        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, output, TestContext.Current.CancellationToken);
+        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, null, output, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, exitCode);
         var text = output.ToString();
         Assert.Contains("BROKEN at event 2: hash does not match the event's content", text, StringComparison.Ordinal);
         Assert.Contains($"found:    {hashes[1]}", text, StringComparison.Ordinal);
         Assert.Contains("1 event(s) before it verified", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task The_anchor_a_run_prints_is_checked_by_a_later_run(Db db)
+    {
+        await using var database = new TestDatabase(db);
+        var hashes = await SeedAsync(database, 3);
+        var first = new StringWriter();
+        Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, null, first, TestContext.Current.CancellationToken));
+        var printed = first.ToString().Split('\n').Single(l => l.Contains("--anchor", StringComparison.Ordinal)).Split("--anchor ")[1].Trim();
+        Assert.Equal($"3:{hashes[^1]}", printed);
+        Assert.True(AuditAnchor.TryParse(printed, out var anchor));
+
+        var later = new StringWriter();
+        Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, anchor, later, TestContext.Current.CancellationToken));
+        Assert.Contains($"Anchor {printed} holds.", later.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_anchor_the_chain_no_longer_reaches_exits_1()
+    {
+        await using var database = new TestDatabase(Db.Sqlite);
+        var hashes = await SeedAsync(database, 2);
+        var output = new StringWriter();
+
+        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, new AuditAnchor(7, hashes[^1]), output, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("BROKEN at event 7: the chain ends before the recorded anchor", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_malformed_anchor_is_a_usage_error()
+    {
+        var parse = new RootCommand { AuditCommand.Create() }.Parse(["audit", "verify", "--anchor", "7:not-a-hash"]);
+
+        Assert.Contains(parse.Errors, e => e.Message.Contains("--anchor must be ID:HASH", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -54,7 +94,7 @@ public sealed class AuditVerifyCommandTests
         await MigrateCommand.RunAsync(database.Configuration, TextWriter.Null, TestContext.Current.CancellationToken);
         var output = new StringWriter();
 
-        Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, output, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, null, output, TestContext.Current.CancellationToken));
         Assert.Contains("empty", output.ToString(), StringComparison.Ordinal);
     }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text.Json;
 using Convergio.Api.Data;
 using Microsoft.EntityFrameworkCore;
@@ -13,15 +15,40 @@ public sealed record AuditChainReport(long EventsChecked, long? FirstId, long? H
 }
 
 /// <summary>
+/// An event id and hash that an earlier verification printed and an operator kept outside the
+/// database (a ticket, a log archive). Someone with write access can recompute the whole chain,
+/// or cut events off its end; neither can make the chain match a hash they cannot change.
+/// Written <c>ID:HASH</c>.
+/// </summary>
+public sealed record AuditAnchor(long Id, string Hash)
+{
+    public static bool TryParse(string? text, [NotNullWhen(true)] out AuditAnchor? anchor)
+    {
+        anchor = null;
+        var parts = text?.Split(':');
+        if (parts is not [var id, var hash] || !long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var eventId) || eventId < 1
+            || hash.Length != AuditChain.HashHexLength || !AuditChainVerifier.IsHex(hash))
+        {
+            return false;
+        }
+        anchor = new(eventId, hash);
+        return true;
+    }
+
+    public override string ToString() => $"{Id}:{Hash}";
+}
+
+/// <summary>
 /// Walks the chain in id order and reports the first broken link: a start that neither is the
 /// genesis nor is anchored by a retention checkpoint, a missing id, a previous hash that is
-/// not the previous event's hash, or a hash that does not match the event's content.
+/// not the previous event's hash, a hash that does not match the event's content, or (given an
+/// <see cref="AuditAnchor"/>) a chain that no longer holds the anchored event unchanged.
 /// </summary>
 public sealed class AuditChainVerifier(ConvergioDb db)
 {
     private const int PageSize = 1000;
 
-    public async Task<AuditChainReport> VerifyAsync(CancellationToken cancellationToken)
+    public async Task<AuditChainReport> VerifyAsync(AuditAnchor? anchor, CancellationToken cancellationToken)
     {
         long checkedCount = 0;
         AuditEvent? previous = null;
@@ -40,6 +67,10 @@ public sealed class AuditChainVerifier(ConvergioDb db)
                     ? await CheckStartAsync(current, cancellationToken)
                     : CheckLink(previous, current);
                 broken ??= CheckHash(current);
+                if (broken is null && current.Id == anchor?.Id && current.Hash != anchor.Hash)
+                {
+                    broken = new(current.Id, "the event differs from the recorded anchor: the chain was rewritten from here or earlier", anchor.Hash, current.Hash ?? "");
+                }
                 firstId ??= current.Id;
                 if (broken is not null)
                 {
@@ -50,10 +81,29 @@ public sealed class AuditChainVerifier(ConvergioDb db)
             }
             if (page.Count < PageSize)
             {
-                return new(checkedCount, firstId, previous?.Id, previous?.Hash, null);
+                var missingAnchor = anchor is null ? null : await CheckAnchorPresentAsync(anchor, firstId, previous, cancellationToken);
+                return new(checkedCount, firstId, previous?.Id, previous?.Hash, missingAnchor);
             }
             lastId = page[^1].Id;
         }
+    }
+
+    /// <summary>After an intact walk: the anchored event must have been among those walked, or purged with a checkpoint naming it.</summary>
+    private async Task<AuditChainBreak?> CheckAnchorPresentAsync(AuditAnchor anchor, long? firstId, AuditEvent? head, CancellationToken cancellationToken)
+    {
+        var expected = $"event {anchor.Id} with hash {anchor.Hash}";
+        if (head is null || anchor.Id > head.Id)
+        {
+            return new(anchor.Id, "the chain ends before the recorded anchor: events were removed from its end", expected, head is null ? "no events" : $"head at event {head.Id}");
+        }
+        if (anchor.Id >= firstId)
+        {
+            return null;
+        }
+        var checkpoints = await CheckpointsAsync(cancellationToken);
+        return checkpoints.Any(c => c.AnchorId == anchor.Id && c.AnchorHash == anchor.Hash)
+            ? null
+            : new(anchor.Id, "the recorded anchor was purged by retention and no checkpoint names it, so it can no longer be checked: record a newer head", expected, $"first kept event {firstId}");
     }
 
     private async Task<AuditChainBreak?> CheckStartAsync(AuditEvent first, CancellationToken cancellationToken)
@@ -64,16 +114,21 @@ public sealed class AuditChainVerifier(ConvergioDb db)
         }
 
         // Events before this one were purged by retention: a checkpoint must name the last purged event.
-        var checkpoints = await db.AuditEvents.AsNoTracking()
-            .Where(e => e.Action == AuditRetention.CheckpointAction && e.Id > first.Id)
-            .Select(e => e.Data)
-            .ToListAsync(cancellationToken);
-        var anchored = checkpoints.Select(AuditCheckpoint.Parse)
-            .Any(c => c is not null && c.AnchorId == first.Id - 1 && c.AnchorHash == first.PrevHash);
+        var checkpoints = await CheckpointsAsync(cancellationToken);
+        var anchored = checkpoints.Any(c => c.AnchorId == first.Id - 1 && c.AnchorHash == first.PrevHash);
         return anchored
             ? null
             : new(first.Id, "the chain starts here but no retention checkpoint anchors it (earlier events were removed)",
                 $"a checkpoint anchoring event {first.Id - 1} with hash {first.PrevHash}", "none");
+    }
+
+    private async Task<List<AuditCheckpoint>> CheckpointsAsync(CancellationToken cancellationToken)
+    {
+        var data = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.Action == AuditRetention.CheckpointAction)
+            .Select(e => e.Data)
+            .ToListAsync(cancellationToken);
+        return data.Select(AuditCheckpoint.Parse).OfType<AuditCheckpoint>().ToList();
     }
 
     private static AuditChainBreak? CheckLink(AuditEvent previous, AuditEvent current)
@@ -99,7 +154,7 @@ public sealed class AuditChainVerifier(ConvergioDb db)
             : new(current.Id, "hash does not match the event's content", expected, current.Hash ?? "");
     }
 
-    private static bool IsHex(string value) => value.All(char.IsAsciiHexDigitLower);
+    internal static bool IsHex(string value) => value.All(char.IsAsciiHexDigitLower);
 }
 
 /// <summary>The data of a retention checkpoint: the last purged event, which the first kept event links to.</summary>

@@ -122,6 +122,79 @@ public sealed class AuditChainTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
+    public async Task Recomputing_the_chain_after_an_edit_passes_alone_but_not_against_a_recorded_anchor(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        await AuditTrail.RecordAsync(factory, 4);
+        var anchor = await HeadAsync(factory);
+        var events = await AuditTrail.AllAsync(factory);
+        events[1].Outcome = "failure";
+        for (var i = 1; i < events.Count; i++)
+        {
+            events[i].PrevHash = events[i - 1].Hash;
+            events[i].Hash = AuditChain.ComputeHash(events[i].PrevHash!, events[i]);
+            await AuditTrail.ExecuteSqlAsync(factory,
+                $"UPDATE audit_events SET outcome = '{events[i].Outcome}', prev_hash = '{events[i].PrevHash}', hash = '{events[i].Hash}' WHERE id = {events[i].Id}");
+        }
+
+        Assert.True((await AuditTrail.VerifyAsync(factory)).Intact);
+        var report = await AuditTrail.VerifyAsync(factory, anchor);
+
+        Assert.Equal(anchor.Id, report.FirstBreak?.Id);
+        Assert.Equal(anchor.Hash, report.FirstBreak?.Expected);
+        Assert.Equal(events[^1].Hash, report.FirstBreak?.Found);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Cutting_events_off_the_end_passes_alone_but_not_against_a_recorded_anchor(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        await AuditTrail.RecordAsync(factory, 5);
+        var anchor = await HeadAsync(factory);
+
+        await AuditTrail.ExecuteSqlAsync(factory, "DELETE FROM audit_events WHERE id >= 4");
+
+        Assert.True((await AuditTrail.VerifyAsync(factory)).Intact);
+        var report = await AuditTrail.VerifyAsync(factory, anchor);
+        Assert.Equal(5, report.FirstBreak?.Id);
+        Assert.Contains("removed from its end", report.FirstBreak?.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_chain_that_grew_since_the_anchor_holds_it()
+    {
+        await using var factory = new ConvergioFactory();
+        await AuditTrail.RecordAsync(factory, 3);
+        var anchor = await HeadAsync(factory);
+
+        await AuditTrail.RecordAsync(factory, 3);
+        var report = await AuditTrail.VerifyAsync(factory, anchor);
+
+        Assert.True(report.Intact, report.FirstBreak?.ToString());
+        Assert.Equal(6, report.EventsChecked);
+    }
+
+    [Theory]
+    [InlineData("3:" + "ab")]
+    [InlineData("x:0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("0:0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("3:000000000000000000000000000000000000000000000000000000000000000G")]
+    [InlineData("3")]
+    [InlineData("")]
+    public void An_anchor_is_an_event_id_and_a_lowercase_sha256_hex_hash(string text) =>
+        Assert.False(AuditAnchor.TryParse(text, out _));
+
+    private static async Task<AuditAnchor> HeadAsync(ConvergioFactory factory)
+    {
+        var head = await AuditTrail.VerifyAsync(factory);
+        return new AuditAnchor(head.HeadId!.Value, head.HeadHash!);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
     public async Task An_event_of_a_rolled_back_transaction_leaves_no_trace_in_the_chain(Db db)
     {
         await using var factory = new ConvergioFactory(db);

@@ -20,10 +20,10 @@ internal static class AuditTrail
         }
     }
 
-    public static async Task<AuditChainReport> VerifyAsync(ConvergioFactory factory)
+    public static async Task<AuditChainReport> VerifyAsync(ConvergioFactory factory, AuditAnchor? anchor = null)
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<AuditChainVerifier>().VerifyAsync(TestContext.Current.CancellationToken);
+        return await scope.ServiceProvider.GetRequiredService<AuditChainVerifier>().VerifyAsync(anchor, TestContext.Current.CancellationToken);
     }
 
     public static async Task<List<AuditEvent>> AllAsync(ConvergioFactory factory)
