@@ -35,8 +35,6 @@ builder.AddMail();
 builder.AddDisclosure();
 builder.AddRateLimits();
 builder.AddHealth();
-builder.Services.AddMetrics();
-builder.Services.AddSingleton<SecurityMetrics>();
 builder.AddApiDocs();
 builder.AddAuth();
 builder.AddProviderKeys();

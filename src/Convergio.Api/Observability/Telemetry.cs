@@ -19,6 +19,8 @@ public static class Telemetry
 
     internal static void AddTelemetry(this WebApplicationBuilder builder)
     {
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<SecurityMetrics>();
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName))
             .WithMetrics(metrics => metrics
