@@ -232,6 +232,36 @@ public sealed class TotpTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
+    public async Task Turning_totp_on_ends_the_users_other_sessions(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var user = await factory.CreateSignedInUserAsync();
+        using var elsewhere = await factory.SignInAsync(user);
+
+        await factory.EnableTotpAsync(user);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await elsewhere.GetAsync("/api/v1/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await user.Browser.GetAsync("/api/v1/auth/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Turning_totp_off_ends_the_users_other_sessions()
+    {
+        await using var factory = new ConvergioFactory();
+        var user = await factory.CreateSignedInUserAsync();
+        var totp = await factory.EnableTotpAsync(user);
+        using var elsewhere = await factory.SignInPendingAsync(user);
+        Assert.Equal(HttpStatusCode.OK, (await elsewhere.PostJsonAsync("/api/v1/auth/mfa/verify", new { recoveryCode = totp.RecoveryCodes[0] })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await user.Browser.DeleteJsonAsync("/api/v1/auth/mfa/totp", new { code = factory.TotpCode(totp.Secret) })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await elsewhere.GetAsync("/api/v1/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await user.Browser.GetAsync("/api/v1/auth/me")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
     public async Task Second_factor_actions_are_audited(Db db)
     {
         await using var factory = new ConvergioFactory(db);

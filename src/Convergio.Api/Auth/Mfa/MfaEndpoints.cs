@@ -161,10 +161,12 @@ public static class MfaEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "The authenticator changed meanwhile; start the setup again.");
         }
         var codes = await factors.ReplaceRecoveryCodesAsync(userId, cancellationToken);
-        audit.Record(MfaAuditActions.Enabled, targetType: "user", targetId: userId.ToString());
+        var session = await db.Sessions.Include(s => s.User).SingleAsync(s => s.Id == http.User.FindSessionId(), cancellationToken);
+        // Sessions opened elsewhere with the password alone (perhaps by whoever else knows it) do not outlive the new factor.
+        var othersEnded = await sessions.RevokeAllAsync(userId, keep: session.Id, cancellationToken);
+        audit.Record(MfaAuditActions.Enabled, targetType: "user", targetId: userId.ToString(), data: new { otherSessionsEnded = othersEnded });
 
         // The code just proved the second factor: the session is upgraded, under a new token.
-        var session = await db.Sessions.Include(s => s.User).SingleAsync(s => s.Id == http.User.FindSessionId(), cancellationToken);
         var method = SessionMethods.IsMultiFactor(session.Method) ? session.Method : SessionMethods.PasswordAndTotp;
         var started = sessions.Rotate(http, session.User!, session, method);
         await db.SaveChangesAsync(cancellationToken);
@@ -174,8 +176,8 @@ public static class MfaEndpoints
     }
 
     private static async Task<IResult> DisableAsync(
-        [FromBody] SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, SecondFactors factors, AttemptThrottle throttle, AuditLog audit,
-        CancellationToken cancellationToken)
+        [FromBody] SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, SecondFactors factors, AttemptThrottle throttle, SessionService sessions,
+        AuditLog audit, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         if (await CheckCodeAsync(http, request, db, factors, throttle, cancellationToken) is { } refused)
@@ -186,7 +188,9 @@ public static class MfaEndpoints
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.RecoveryCodes.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.TotpCredentials.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-        audit.Record(MfaAuditActions.Disabled, targetType: "user", targetId: userId.ToString());
+        // As after a password change: a change to how the account signs in ends its other sessions.
+        var othersEnded = await sessions.RevokeAllAsync(userId, keep: http.User.FindSessionId(), cancellationToken);
+        audit.Record(MfaAuditActions.Disabled, targetType: "user", targetId: userId.ToString(), data: new { otherSessionsEnded = othersEnded });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.NoContent();
