@@ -25,6 +25,9 @@ public sealed class SoftwareAuthenticator : IDisposable
     /// <summary>The signature counter the next assertion will carry (incremented before signing).</summary>
     public uint SignCount { get; set; }
 
+    /// <summary>Whether assertions claim the user was verified (PIN, biometrics), not only present.</summary>
+    public bool VerifiesUser { get; set; } = true;
+
     /// <summary>The user handle received at registration, returned in assertions (discoverable credential).</summary>
     public byte[]? UserHandle { get; private set; }
 
@@ -90,7 +93,7 @@ public sealed class SoftwareAuthenticator : IDisposable
         var rpId = options.GetProperty("rpId").GetString()!;
         var clientData = ClientData("webauthn.get", options.GetProperty("challenge").GetString()!, origin);
         SignCount++;
-        var authenticatorData = AuthenticatorData(rpId, UserPresent | UserVerified, SignCount, []);
+        var authenticatorData = AuthenticatorData(rpId, VerifiesUser ? UserPresent | UserVerified : UserPresent, SignCount, []);
         var signature = _key.SignData([.. authenticatorData, .. SHA256.HashData(clientData)], HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
         return new JsonObject
         {

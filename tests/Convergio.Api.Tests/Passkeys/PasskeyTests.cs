@@ -105,6 +105,23 @@ public sealed class PasskeyTests
         Assert.Equal(HttpStatusCode.Unauthorized, late.StatusCode);
     }
 
+    [Fact]
+    public async Task An_assertion_without_user_verification_is_refused()
+    {
+        await using var factory = new ConvergioFactory();
+        var user = await factory.CreateSignedInUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        await user.Browser.RegisterPasskeyAsync(authenticator);
+        using var browser = factory.CreateBrowser();
+
+        // A passkey session counts as two factors only because the authenticator verified the user.
+        authenticator.VerifiesUser = false;
+        var signIn = await browser.SignInWithPasskeyAsync(authenticator);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
+        Assert.Null(browser.Cookie("session"));
+    }
+
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
