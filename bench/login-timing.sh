@@ -8,7 +8,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 work=$(mktemp -d)
 trap 'kill $api 2>/dev/null || true; rm -rf "$work"' EXIT
 dotnet build src/Convergio.Api -c Release -v q -nologo >/dev/null
-ASPNETCORE_ENVIRONMENT=Development Database__SqlitePath="$work/bench.db" \
+env -u ConnectionStrings__Postgres ASPNETCORE_ENVIRONMENT=Development Database__SqlitePath="$work/bench.db" \
   RateLimiting__Auth__PermitLimit=100000 \
   dotnet src/Convergio.Api/bin/Release/net10.0/Convergio.Api.dll --urls "http://127.0.0.1:$port" >"$work/api.log" 2>&1 &
 api=$!

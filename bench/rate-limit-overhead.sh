@@ -2,17 +2,44 @@
 # Cost of the Redis-backed rate limiter: requests/s of an authenticated GET /api/v1/auth/me
 # with every protection on (Redis limiter) against the same endpoint with the limiter off
 # (RateLimiting__Enabled=false), both servers up at once and measured in alternation with wrk; the
-# ratio written to bench/results/rate-limit-overhead.txt. Needs wrk (apt-get install wrk) and
-# Redis: ConnectionStrings__Redis (source /work/services/env.sh), else a redis-server it starts.
+# ratio written to bench/results/rate-limit-overhead[-postgres].txt. Needs wrk (apt-get install
+# wrk) and Redis: ConnectionStrings__Redis (source /work/services/env.sh), else a redis-server it
+# starts. DATABASE=postgres puts the sessions in PostgreSQL as production does (a fresh database
+# per server on the server of ConnectionStrings__Postgres); the default is the embedded SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+database=${DATABASE:-sqlite}
+case "$database" in
+  sqlite) result=bench/results/rate-limit-overhead.txt ;;
+  postgres) result=bench/results/rate-limit-overhead-postgres.txt
+    [ -n "${ConnectionStrings__Postgres:-}" ] || { echo "DATABASE=postgres needs ConnectionStrings__Postgres" >&2; exit 1; } ;;
+  *) echo "DATABASE must be sqlite or postgres" >&2; exit 1 ;;
+esac
+postgres_server=${ConnectionStrings__Postgres:-}
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-32}
 threads=${THREADS:-2}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 work=$(mktemp -d)
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+pg_field() { printf '%s' "$postgres_server" | tr ';' '\n' | sed -n "s/^[[:space:]]*$1[[:space:]]*=//Ip" | tail -1; }
+# Drops the PostgreSQL databases the servers created (needs psql; else they are left behind).
+drop_databases() {
+  local psql db
+  psql=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | head -1) || return 0
+  for db in $(cat "$work"/*.pgdb 2>/dev/null); do
+    PGPASSWORD=$(pg_field Password) "$psql" -h "$(pg_field Host)" -p "$(pg_field Port)" -U "$(pg_field Username)" -d postgres \
+      -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || echo "could not drop $db" >&2
+  done
+}
+# start_api runs in a subshell (its output is read), so it records server pids and databases in files.
+cleanup() {
+  for p in "${pids[@]}" $(cat "$work"/*.pid 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+  sleep 0.5
+  drop_databases
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 redis=${ConnectionStrings__Redis:-}
 if [ -z "$redis" ]; then
@@ -23,18 +50,27 @@ if [ -z "$redis" ]; then
   sleep 1
 fi
 
-dotnet build src/Convergio.Api -c Release -v q -nologo >/dev/null
+dotnet build src/Convergio.Api -c Release -v q -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 
 # Starts the API with the given extra environment and signs a new user up; prints "port cookie".
 start_api() {
   local name=$1; shift
   local port; port=$(free_port)
-  env "$@" ASPNETCORE_ENVIRONMENT=Development Database__SqlitePath="$work/$name.db" Logging__LogLevel__Default=Warning \
+  # A database of its own per server: SQLite in the work folder, or a new PostgreSQL database
+  # (the later Database= wins; start-up migration creates it).
+  local db_env=(-u ConnectionStrings__Postgres Database__SqlitePath="$work/$name.db")
+  if [ "$database" = postgres ]; then
+    local db="convergio_bench_${name}_$RANDOM"
+    echo "$db" >"$work/$name.pgdb"
+    db_env=(ConnectionStrings__Postgres="$postgres_server;Database=$db")
+  fi
+  env "${db_env[@]}" "$@" ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning \
     RateLimiting__General__PermitLimit=100000 RateLimiting__Auth__PermitLimit=100000 \
     RateLimiting__RedisKeyPrefix="bench:$name:$RANDOM:" \
     dotnet src/Convergio.Api/bin/Release/net10.0/Convergio.Api.dll --urls "http://127.0.0.1:$port" >"$work/$name.log" 2>&1 &
-  pids+=($!)
+  echo $! >"$work/$name.pid"
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/live" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$port/health/live" >/dev/null || { echo "$name server did not start:" >&2; tail -20 "$work/$name.log" >&2; exit 1; }
   local password; password="bench-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
   local session
   session=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
@@ -72,8 +108,8 @@ off_median=$(median "${off[@]}")
 ratio=$(python3 -c "print(f'{$limited_median / $off_median:.3f}')")
 mkdir -p bench/results
 {
-  echo "Authenticated GET /api/v1/auth/me, wrk -t$threads -c$connections -d$duration x ${ROUNDS:-3} alternating rounds, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "Authenticated GET /api/v1/auth/me, sessions in $database, wrk -t$threads -c$connections -d$duration x ${ROUNDS:-3} alternating rounds, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "all protections, Redis limiter:  median $limited_median req/s  (${limited[*]})"
   echo "all protections, limiter off:    median $off_median req/s  (${off[*]})"
   echo "ratio (limited / off):           $ratio   (target >= 0.85: the limiter costs under 15%)"
-} | tee bench/results/rate-limit-overhead.txt
+} | tee "$result"
