@@ -49,14 +49,38 @@ public sealed class EncryptedColumnRotationTests
         factory.WithDbAsync(db => db.ProviderKeys.ToDictionaryAsync(k => k.Id, k => k.Ciphertext));
 
     [Fact]
-    public void Provider_keys_are_registered_as_an_encrypted_column()
+    public void Provider_keys_and_totp_secrets_are_the_encrypted_columns()
     {
         using var factory = new ConvergioFactory();
         using var scope = factory.Services.CreateScope();
 
         var columns = EncryptedColumns.All(scope.ServiceProvider.GetRequiredService<ConvergioDb>().Model);
 
-        Assert.Contains(new EncryptedColumn("provider_keys", null, "id", "ciphertext"), columns);
+        Assert.Equal(
+            [new EncryptedColumn("provider_keys", null, "id", "ciphertext"), new EncryptedColumn("totp_credentials", null, "user_id", "secret_ciphertext")],
+            columns.OrderBy(c => c.Table, StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Rotation_moves_totp_secrets_to_the_new_key(Db db)
+    {
+        var oldKey = TestKeys.FernetKey();
+        var newKey = TestKeys.FernetKey();
+        await using var factory = new ConvergioFactory(db, new Dictionary<string, string?> { ["Encryption:Keys:0"] = oldKey });
+        var user = await factory.CreateSignedInUserAsync();
+        var totp = await factory.EnableTotpAsync(user);
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var rotated = await new EncryptedColumnRotator(scope.ServiceProvider.GetRequiredService<ConvergioDb>(), Ring(factory.Time, newKey, oldKey))
+                .RotateAsync(BatchSize, null, TestContext.Current.CancellationToken);
+            Assert.Equal(1, Assert.Single(rotated, r => r.Column == "totp_credentials.secret_ciphertext").Reencrypted);
+        }
+
+        var stored = await factory.WithDbAsync(d => d.TotpCredentials.Where(t => t.UserId == user.Id).Select(t => t.SecretCiphertext).SingleAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(totp.Secret, Ring(factory.Time, newKey).Decrypt(stored));
     }
 
     [Theory]
