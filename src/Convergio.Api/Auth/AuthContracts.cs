@@ -20,7 +20,13 @@ public sealed record UserResponse(Guid Id, string Email, string? FullName, strin
 
 public sealed record CsrfResponse(string Token);
 
-public sealed record SessionResponse(Guid Id, DateTime CreatedAt, DateTime LastSeenAt, string? Ip, string? UserAgent, bool Current);
+/// <summary>
+/// One live session as its owner sees it: where, when, and how it signed in. A pending session
+/// (password right, second factor not given) is listed too, since the user may not have started it.
+/// </summary>
+public sealed record SessionResponse(
+    Guid Id, DateTime CreatedAt, DateTime LastSeenAt, string? Ip, string? UserAgent, bool Current,
+    string Method, DateTime AuthenticatedAt, DateTime? ReauthenticatedAt, bool SecondFactorPending);
 
 public sealed record AcceptedResponse(string Message);
 

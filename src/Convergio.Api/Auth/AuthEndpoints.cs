@@ -306,7 +306,8 @@ public static class AuthEndpoints
         var list = await db.Sessions.AsNoTracking()
             .Where(s => s.UserId == userId && s.ExpiresAt > now && s.LastSeenAt > idleCutoff)
             .OrderByDescending(s => s.LastSeenAt)
-            .Select(s => new SessionResponse(s.Id, s.CreatedAt, s.LastSeenAt, s.Ip, s.UserAgent, s.Id == current))
+            .Select(s => new SessionResponse(s.Id, s.CreatedAt, s.LastSeenAt, s.Ip, s.UserAgent, s.Id == current,
+                s.Method, s.AuthenticatedAt, s.ReauthenticatedAt, s.SecondFactorPending))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(list);
     }

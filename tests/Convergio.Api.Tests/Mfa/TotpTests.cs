@@ -262,6 +262,25 @@ public sealed class TotpTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
+    public async Task The_session_list_shows_how_each_session_signed_in_and_which_still_owe_a_code(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var user = await factory.CreateSignedInUserAsync();
+        var totp = await factory.EnableTotpAsync(user);
+        using var pending = await factory.SignInPendingAsync(user);
+        using var recovered = await factory.SignInPendingAsync(user);
+        Assert.Equal(HttpStatusCode.OK, (await recovered.PostJsonAsync("/api/v1/auth/mfa/verify", new { recoveryCode = totp.RecoveryCodes[0] })).StatusCode);
+
+        var sessions = (await ReadJsonAsync(await user.Browser.GetAsync("/api/v1/auth/sessions"))).EnumerateArray()
+            .Select(s => (Method: s.GetProperty("method").GetString(), Pending: s.GetProperty("secondFactorPending").GetBoolean(), Current: s.GetProperty("current").GetBoolean()))
+            .OrderBy(s => s.Method, StringComparer.Ordinal).ToList();
+
+        Assert.Equal([("password", true, false), ("password+recovery", false, false), ("password+totp", false, true)], sessions);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
     public async Task Second_factor_actions_are_audited(Db db)
     {
         await using var factory = new ConvergioFactory(db);
