@@ -15,7 +15,7 @@ public sealed class CsrfTests
 {
     private const string CsrfPath = "/api/v1/auth/csrf";
     private const string Mutating = "/api/v1/auth/sessions/revoke-others";
-    private const string Rejection = "CSRF token missing or invalid";
+    internal const string Rejection = "CSRF token missing or invalid";
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

@@ -57,6 +57,31 @@ public sealed class RouteInventoryTests
         Assert.True(offenders.Count == 0, "No rate-limit policy (RequireRateLimiting(RateLimitPolicies.X)):\n" + string.Join("\n", offenders));
     }
 
+    [Fact]
+    public async Task Every_non_public_mutating_endpoint_refuses_a_session_without_the_csrf_token()
+    {
+        await using var factory = new ConvergioFactory();
+        using var user = await factory.CreateSignedInUserAsync();
+        user.Browser.SendsCsrfHeader = false;
+        var routes = RegisteredRoutes.All(factory).Where(r => !r.IsAnonymous && r.Method is "POST" or "PUT" or "PATCH" or "DELETE").ToList();
+        Assert.NotEmpty(routes);
+
+        var offenders = new List<string>();
+        // Logout last: should it ever pass, it would end the session the sweep is using.
+        foreach (var route in routes.OrderBy(r => r.Pattern == "/api/v1/auth/logout"))
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path()) { Content = JsonContent.Create(new { }) };
+            using var response = await user.Client.SendAsync(request, TestContext.Current.CancellationToken);
+            var detail = response.StatusCode == HttpStatusCode.Forbidden ? await ProblemAssert.DetailAsync(response, HttpStatusCode.Forbidden) : null;
+            if (detail != Auth.CsrfTests.Rejection)
+            {
+                offenders.Add($"{route.Key} -> {(int)response.StatusCode} {detail}");
+            }
+        }
+
+        Assert.True(offenders.Count == 0, "Expected 403 CSRF refusal for a signed-in request without X-CSRF-Token:\n" + string.Join("\n", offenders));
+    }
+
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
