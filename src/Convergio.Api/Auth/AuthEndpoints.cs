@@ -103,7 +103,7 @@ public static class AuthEndpoints
     }
 
     private static ProblemHttpResult EmailTaken() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "An account with this email already exists.");
+        ApiProblems.Conflict("An account with this email already exists.");
 
     private static async Task<IResult> LoginAsync(
         LoginRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
@@ -204,11 +204,11 @@ public static class AuthEndpoints
         var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
         if (await hasher.VerifyAsync(request.CurrentPassword ?? "", user.PasswordHash) == PasswordVerification.Failed)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["currentPassword"] = ["Current password is incorrect."] });
+            return ApiProblems.Invalid("currentPassword", "Current password is incorrect.");
         }
         if (PasswordPolicy.Check(request.NewPassword, user.Email) is { } passwordError)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = [passwordError] });
+            return ApiProblems.Invalid("newPassword", passwordError);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -228,7 +228,7 @@ public static class AuthEndpoints
         var email = Emails.Normalize(request.Email);
         if (!Emails.IsValid(email))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["email"] = ["Enter a valid email address."] });
+            return ApiProblems.Invalid("email", "Enter a valid email address.");
         }
 
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email && u.DisabledAt == null, cancellationToken);
@@ -257,7 +257,7 @@ public static class AuthEndpoints
     private static async Task<Results<NoContent, ValidationProblem>> ResetPasswordAsync(
         ResetPasswordRequest request, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
-        var invalid = TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["The reset link is invalid, expired or already used."] });
+        var invalid = ApiProblems.Invalid("token", "The reset link is invalid, expired or already used.");
         if (string.IsNullOrEmpty(request.Token))
         {
             return invalid;
@@ -272,7 +272,7 @@ public static class AuthEndpoints
         }
         if (PasswordPolicy.Check(request.NewPassword, user.Email) is { } passwordError)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = [passwordError] });
+            return ApiProblems.Invalid("newPassword", passwordError);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -320,7 +320,7 @@ public static class AuthEndpoints
         // Another user's session id matches nothing here, so it is indistinguishable from an unknown one.
         if (await db.Sessions.Where(s => s.Id == id && s.UserId == userId).ExecuteDeleteAsync(cancellationToken) == 0)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such session.");
+            return ApiProblems.NotFound("No such session.");
         }
         audit.Record(AuthAuditActions.SessionRevoked, targetType: "session", targetId: id.ToString());
         await db.SaveChangesAsync(cancellationToken);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Convergio.Api.Audit;
 using Convergio.Api.Data;
+using Convergio.Api.Edge;
 using Convergio.Api.Mail;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -144,12 +145,12 @@ public static class SecurityReportEndpoints
         var report = await db.SecurityReports.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (report is null)
         {
-            return TypedResults.Problem("No security report has this id.", statusCode: StatusCodes.Status404NotFound);
+            return ApiProblems.NotFound("No security report has this id.");
         }
         var from = report.Status;
         if (!SecurityReportStatuses.CanMove(from, to))
         {
-            return TypedResults.Problem($"A {from} report cannot become {to}.", statusCode: StatusCodes.Status409Conflict);
+            return ApiProblems.Conflict($"A {from} report cannot become {to}.");
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -168,7 +169,7 @@ public static class SecurityReportEndpoints
         }
         catch (DbUpdateConcurrencyException)
         {
-            return TypedResults.Problem("The report was changed meanwhile; reload it and try again.", statusCode: StatusCodes.Status409Conflict);
+            return ApiProblems.Conflict("The report was changed meanwhile; reload it and try again.");
         }
         return TypedResults.Ok(SecurityReportView.From(report, now));
     }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.Extensions;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Convergio.Api.Edge;
 
@@ -63,17 +62,8 @@ public static class HttpsEnforcement
                 return;
             }
 
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status403Forbidden,
-                    Title = "Forbidden",
-                    Detail = "HTTPS is required; this request was not redirected because it carries a body. Send it to the https:// URL.",
-                },
-            });
+            await ApiProblems.Forbidden("HTTPS is required; this request was not redirected because it carries a body. Send it to the https:// URL.")
+                .ExecuteAsync(context);
         });
     }
 }

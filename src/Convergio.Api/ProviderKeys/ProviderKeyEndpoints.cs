@@ -72,8 +72,7 @@ public static class ProviderKeyEndpoints
         var userId = http.User.GetUserId();
         if (await db.ProviderKeys.CountAsync(k => k.UserId == userId, cancellationToken) >= MaxKeysPerUser)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
-                detail: $"At most {MaxKeysPerUser} provider keys can be stored; delete one first.");
+            return ApiProblems.Conflict($"At most {MaxKeysPerUser} provider keys can be stored; delete one first.");
         }
 
         var apiKey = request.ApiKey!;
@@ -101,7 +100,7 @@ public static class ProviderKeyEndpoints
         if (key is null)
         {
             // Another user's key and no key at all look the same.
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such provider key.");
+            return ApiProblems.NotFound("No such provider key.");
         }
         db.ProviderKeys.Remove(key);
         audit.Record(ProviderKeyAuditActions.Deleted, targetType: TargetType, targetId: key.Id.ToString(), data: new { provider = key.Provider });

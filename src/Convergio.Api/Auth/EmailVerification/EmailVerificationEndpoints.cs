@@ -38,7 +38,7 @@ public static class EmailVerificationEndpoints
     private static async Task<Results<NoContent, ValidationProblem>> VerifyAsync(
         VerifyEmailRequest request, ConvergioDb db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
-        var invalid = TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["The verification link is invalid, expired or already used."] });
+        var invalid = ApiProblems.Invalid("token", "The verification link is invalid, expired or already used.");
         if (string.IsNullOrEmpty(request.Token))
         {
             return invalid;
@@ -75,7 +75,7 @@ public static class EmailVerificationEndpoints
         var user = await db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
         if (user.EmailVerifiedAt is not null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "Your email address is already verified.");
+            return ApiProblems.Conflict("Your email address is already verified.");
         }
         await mailer.IssueAsync(user, cancellationToken);
         audit.Record(VerificationSent, targetType: "user", targetId: userId.ToString());

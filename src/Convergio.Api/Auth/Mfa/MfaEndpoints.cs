@@ -42,12 +42,12 @@ public static class MfaEndpoints
     {
         if (http.User.FindFirst(ConvergioClaims.SecondFactorPending) is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "This session has no second factor pending.");
+            return ApiProblems.Conflict("This session has no second factor pending.");
         }
         var useRecoveryCode = !string.IsNullOrWhiteSpace(request.RecoveryCode);
         if (!useRecoveryCode && string.IsNullOrWhiteSpace(request.Code))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["Enter the code from your authenticator app, or a recovery code."] });
+            return ApiProblems.Invalid("code", SecondFactors.CodeMissing);
         }
 
         var sessionId = http.User.FindSessionId();
@@ -139,7 +139,7 @@ public static class MfaEndpoints
         var credential = await db.TotpCredentials.AsNoTracking().SingleOrDefaultAsync(t => t.UserId == userId, cancellationToken);
         if (credential is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "Start with POST /api/v1/auth/mfa/totp/setup.");
+            return ApiProblems.Conflict("Start with POST /api/v1/auth/mfa/totp/setup.");
         }
         if (credential.ConfirmedAt is not null)
         {
@@ -158,7 +158,7 @@ public static class MfaEndpoints
             .ExecuteUpdateAsync(u => u.SetProperty(t => t.ConfirmedAt, now).SetProperty(t => t.LastUsedTimeStep, step), cancellationToken);
         if (confirmed == 0)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "The authenticator changed meanwhile; start the setup again.");
+            return ApiProblems.Conflict("The authenticator changed meanwhile; start the setup again.");
         }
         var codes = await factors.ReplaceRecoveryCodesAsync(userId, cancellationToken);
         var session = await db.Sessions.Include(s => s.User).SingleAsync(s => s.Id == http.User.FindSessionId(), cancellationToken);
@@ -219,7 +219,7 @@ public static class MfaEndpoints
         var userId = http.User.GetUserId();
         if (!await factors.IsEnabledAsync(userId, cancellationToken))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "Two-factor authentication is not enabled.");
+            return ApiProblems.Conflict("Two-factor authentication is not enabled.");
         }
         if (await throttle.TryTakeAsync(CodeAttemptsKey(userId), CodeAttempts, CodeAttemptWindow, cancellationToken) is { } wait)
         {
@@ -232,8 +232,8 @@ public static class MfaEndpoints
     internal static string CodeAttemptsKey(Guid userId) => $"mfa-code:{userId:N}";
 
     private static ProblemHttpResult AlreadyEnabled() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "Two-factor authentication is already enabled; disable it first.");
+        ApiProblems.Conflict("Two-factor authentication is already enabled; disable it first.");
 
     private static ValidationProblem InvalidCode() =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["The code is not valid."] });
+        ApiProblems.Invalid("code", "The code is not valid.");
 }

@@ -6,6 +6,9 @@ namespace Convergio.Api.Auth.Mfa;
 /// <summary>The user's second factor as a whole: whether it is on, checking a code, and the recovery codes.</summary>
 public sealed class SecondFactors(ConvergioDb db, TotpAuthenticator totp, TimeProvider time)
 {
+    /// <summary>The answer when a second factor is owed and none was given.</summary>
+    public const string CodeMissing = "Enter the code from your authenticator app, or a recovery code.";
+
     public Task<bool> IsEnabledAsync(Guid userId, CancellationToken cancellationToken) =>
         db.TotpCredentials.AnyAsync(t => t.UserId == userId && t.ConfirmedAt != null, cancellationToken);
 

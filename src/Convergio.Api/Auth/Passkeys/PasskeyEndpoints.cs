@@ -74,7 +74,7 @@ public static class PasskeyEndpoints
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "This passkey is already registered.");
+            return ApiProblems.Conflict("This passkey is already registered.");
         }
         return TypedResults.Created($"/api/v1/auth/passkeys/{passkey.Id}", PasskeyResponse.From(passkey));
     }
@@ -121,7 +121,7 @@ public static class PasskeyEndpoints
         var passkey = await db.Passkeys.SingleOrDefaultAsync(p => p.Id == id && p.UserId == userId, cancellationToken);
         if (passkey is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such passkey.");
+            return ApiProblems.NotFound("No such passkey.");
         }
         db.Passkeys.Remove(passkey);
         audit.Record(PasskeyAuditActions.Removed, targetType: "passkey", targetId: id.ToString());

@@ -36,7 +36,7 @@ public static class ReauthenticationEndpoints
     {
         if (request.Passkey is null && string.IsNullOrEmpty(request.Password))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = ["Give your password (and code), or use a passkey."] });
+            return ApiProblems.Invalid("password", "Give your password (and code), or use a passkey.");
         }
 
         var userId = http.User.GetUserId();
@@ -70,7 +70,7 @@ public static class ReauthenticationEndpoints
         {
             if (string.IsNullOrWhiteSpace(request.Code))
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["Enter the code from your authenticator app, or a recovery code."] });
+                return ApiProblems.Invalid("code", SecondFactors.CodeMissing);
             }
             method = await factors.VerifyAsync(userId, request.Code, cancellationToken);
             failure = method is null ? "wrong_code" : null;

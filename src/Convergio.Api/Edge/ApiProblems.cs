@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Convergio.Api.Tenancy;
+namespace Convergio.Api.Edge;
 
-/// <summary>The problem+json answers tenant and admin endpoints share.</summary>
+/// <summary>The problem+json answers endpoints share: one status, its title, and the detail.</summary>
 public static class ApiProblems
 {
     public static ProblemHttpResult NotFound(string detail) =>
