@@ -45,14 +45,11 @@ public sealed record SecurityReportView(
         r.AcknowledgedAt, r.TriagedAt, r.StatusChangedAt);
 }
 
-public sealed record SecurityReportPage(IReadOnlyList<SecurityReportView> Items, int Page, int PageSize, int Total);
-
 public static class SecurityReportEndpoints
 {
     public const string ReceivedAction = "security.report.received";
     public const string StatusChangedAction = "security.report.status_changed";
     private const string TargetType = "security_report";
-    private const int MaxPageSize = 100;
 
     /// <summary>
     /// Stores the report, audits it and queues mail to <see cref="SecurityContacts.Security"/>
@@ -93,21 +90,13 @@ public static class SecurityReportEndpoints
         return TypedResults.Accepted((string?)null, new SecurityReportAccepted(report.Id));
     }
 
-    internal static async Task<Results<Ok<SecurityReportPage>, ValidationProblem>> ListAsync(
-        string? status, int? page, int? pageSize, ConvergioDb db, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<PagedList<SecurityReportView>>, ValidationProblem>> ListAsync(
+        string? status, [AsParameters] PageRequest paging, ConvergioDb db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = paging.Errors();
         if (status is not null && status != SecurityReportStatuses.Received && !SecurityReportStatuses.Settable.Contains(status))
         {
             errors["status"] = [$"Use one of: {SecurityReportStatuses.Received}, {string.Join(", ", SecurityReportStatuses.Settable)}."];
-        }
-        if (page is < 1)
-        {
-            errors["page"] = ["Pages start at 1."];
-        }
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"Use 1 to {MaxPageSize}."];
         }
         if (errors.Count > 0)
         {
@@ -119,16 +108,11 @@ public static class SecurityReportEndpoints
         {
             query = query.Where(r => r.Status == status);
         }
-        var (number, size) = (page ?? 1, pageSize ?? 50);
-        var total = await query.CountAsync(cancellationToken);
-        var reports = await query
-            .OrderByDescending(r => r.ReceivedAt)
-            .ThenBy(r => r.Id)
-            .Skip((number - 1) * size)
-            .Take(size)
-            .ToListAsync(cancellationToken);
+        var reports = await query.OrderByDescending(r => r.ReceivedAt).ThenBy(r => r.Id).ToPageAsync(paging, cancellationToken);
+        // The SLA fields are computed here, not in SQL, so the page is mapped after it is read.
         var now = time.GetUtcNow().UtcDateTime;
-        return TypedResults.Ok(new SecurityReportPage(reports.Select(r => SecurityReportView.From(r, now)).ToList(), number, size, total));
+        return TypedResults.Ok(new PagedList<SecurityReportView>(
+            reports.Items.Select(r => SecurityReportView.From(r, now)).ToList(), reports.Page, reports.PageSize, reports.Total));
     }
 
     internal static async Task<Results<Ok<SecurityReportView>, ValidationProblem, ProblemHttpResult>> ChangeStatusAsync(

@@ -127,6 +127,20 @@ public sealed class SecurityReportAdminTests
     private static Task<HttpResponseMessage> PatchAsync(SignedInUser user, Guid id, string status) =>
         user.Client.PatchAsJsonAsync($"{AdminPath}/{id}", new { status }, TestContext.Current.CancellationToken);
 
+    [Theory]
+    [InlineData("page=0", "page")]
+    [InlineData("page=2147483647", "page")]
+    [InlineData("pageSize=101", "pageSize")]
+    public async Task Paging_outside_its_bounds_is_a_validation_problem(string query, string field)
+    {
+        await using var factory = new ConvergioFactory();
+        var admin = await factory.CreatePlatformAdminAsync();
+
+        var response = await admin.Browser.GetAsync($"{AdminPath}?{query}");
+
+        Assert.True((await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
     private static JsonElement Item(JsonElement page, Guid id) =>
         page.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == id);
 }
