@@ -22,7 +22,7 @@ public sealed class Session
     /// <summary>How the user proved who they are: one of <see cref="SessionMethods"/>.</summary>
     public string Method { get; set; } = SessionMethods.Password;
 
-    /// <summary>When the sign-in that created this session completed.</summary>
+    /// <summary>When the sign-in, second factor or reauthentication that created this session completed: the step-up clock.</summary>
     public DateTime AuthenticatedAt { get; set; }
 
     /// <summary>The last step-up (password, code or passkey asked again), if any.</summary>

@@ -52,7 +52,6 @@ public sealed class SessionAuthenticationHandler(
                 EmailVerified = s.User.EmailVerifiedAt != null,
                 s.Method,
                 s.AuthenticatedAt,
-                s.ReauthenticatedAt,
                 s.SecondFactorPending,
             })
             .SingleOrDefaultAsync(Context.RequestAborted);
@@ -81,9 +80,9 @@ public sealed class SessionAuthenticationHandler(
         }
         else
         {
-            var latest = found.ReauthenticatedAt is { } again && again > found.AuthenticatedAt ? again : found.AuthenticatedAt;
             claims.Add(new(ConvergioClaims.AuthenticationMethod, found.Method));
-            claims.Add(new(ConvergioClaims.AuthenticatedAt, new DateTimeOffset(latest).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
+            // A reauthentication rotates the session, so a session's AuthenticatedAt is its latest proof.
+            claims.Add(new(ConvergioClaims.AuthenticatedAt, new DateTimeOffset(found.AuthenticatedAt).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
             if (found.EmailVerified)
             {
                 claims.Add(new(ConvergioClaims.EmailVerified, "true"));

@@ -180,7 +180,7 @@ public static class MfaEndpoints
         AuditLog audit, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
-        if (await CheckCodeAsync(http, request, db, factors, throttle, cancellationToken) is { } refused)
+        if (await CheckCodeAsync(http, request, factors, throttle, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -201,7 +201,7 @@ public static class MfaEndpoints
         CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
-        if (await CheckCodeAsync(http, request, db, factors, throttle, cancellationToken) is { } refused)
+        if (await CheckCodeAsync(http, request, factors, throttle, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -214,7 +214,7 @@ public static class MfaEndpoints
 
     /// <summary>TOTP must be on and the code right; attempts are limited per user so a stolen session cannot grind codes.</summary>
     private static async Task<IResult?> CheckCodeAsync(
-        HttpContext http, SecondFactorCodeRequest request, ConvergioDb db, SecondFactors factors, AttemptThrottle throttle, CancellationToken cancellationToken)
+        HttpContext http, SecondFactorCodeRequest request, SecondFactors factors, AttemptThrottle throttle, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         if (!await factors.IsEnabledAsync(userId, cancellationToken))
@@ -225,7 +225,6 @@ public static class MfaEndpoints
         {
             return TooManyRequests.Problem(http, wait, "Too many code attempts; try again later.");
         }
-        await db.SaveChangesAsync(cancellationToken);
         return await factors.VerifyAsync(userId, request.Code, cancellationToken) is null ? InvalidCode() : null;
     }
 

@@ -90,11 +90,4 @@ public static class StepUpConventions
             .AddAuthenticationSchemes(AuthNames.Scheme)
             .RequireAuthenticatedUser()
             .AddRequirements(RecentAuthenticationRequirement.Instance));
-
-    /// <summary>A session signed in with two factors, else 403 <see cref="AssuranceProblemTypes.MfaRequired"/> (audited).</summary>
-    public static TBuilder RequireMfaSession<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(policy => policy
-            .AddAuthenticationSchemes(AuthNames.Scheme)
-            .RequireAuthenticatedUser()
-            .AddRequirements(MfaSessionRequirement.Instance));
 }

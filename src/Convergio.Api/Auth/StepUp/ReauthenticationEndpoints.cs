@@ -32,7 +32,7 @@ public static class ReauthenticationEndpoints
 
     private static async Task<IResult> ReauthenticateAsync(
         ReauthenticateRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SecondFactors factors, PasskeyCeremonies ceremonies,
-        SessionService sessions, AttemptThrottle throttle, AuditLog audit, IOptions<StepUpOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        SessionService sessions, AttemptThrottle throttle, AuditLog audit, IOptions<StepUpOptions> options, CancellationToken cancellationToken)
     {
         if (request.Passkey is null && string.IsNullOrEmpty(request.Password))
         {
@@ -45,7 +45,6 @@ public static class ReauthenticationEndpoints
         {
             return TooManyRequests.Problem(http, wait, "Too many reauthentication attempts; try again later.");
         }
-        await db.SaveChangesAsync(cancellationToken);
 
         var session = await db.Sessions.Include(s => s.User).SingleAsync(s => s.Id == http.User.FindSessionId(), cancellationToken);
         var user = session.User!;
@@ -90,7 +89,7 @@ public static class ReauthenticationEndpoints
         // A session keeps the strongest assurance it has shown; the refreshed one gets a new token.
         var assurance = SessionMethods.IsMultiFactor(method) || !SessionMethods.IsMultiFactor(session.Method) ? method : session.Method;
         var started = sessions.Rotate(http, user, session, assurance);
-        started.Session.ReauthenticatedAt = time.GetUtcNow().UtcDateTime;
+        started.Session.ReauthenticatedAt = started.Session.AuthenticatedAt;
         audit.Record(Reauthenticated, targetType: "session", targetId: started.Session.Id.ToString(), data: new { method });
         if (method == SessionMethods.PasswordAndRecoveryCode)
         {
