@@ -20,4 +20,8 @@ public static class ProblemAssert
     /// <summary>The problem's <c>detail</c>, after asserting status and shape.</summary>
     public static async Task<string?> DetailAsync(HttpResponseMessage response, HttpStatusCode status) =>
         (await IsProblemAsync(response, status)).GetProperty("detail").GetString();
+
+    /// <summary>The problem's <c>type</c>, after asserting status and shape.</summary>
+    public static async Task<string?> TypeAsync(HttpResponseMessage response, HttpStatusCode status) =>
+        (await IsProblemAsync(response, status)).GetProperty("type").GetString();
 }

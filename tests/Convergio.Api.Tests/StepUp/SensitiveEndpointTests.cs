@@ -16,12 +16,6 @@ public sealed class SensitiveEndpointTests
 
     private static object ProviderKey() => new { provider = "openai", apiKey = "sk-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant() };
 
-    private static async Task AssertProblemTypeAsync(HttpResponseMessage response, string type)
-    {
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(type, (await ReadJsonAsync(response)).GetProperty("type").GetString());
-    }
-
     /// <summary>The list of sensitive actions, as routes. Changing it is a security decision: say why in the commit.</summary>
     private static readonly string[] SensitiveActions =
     [
@@ -90,7 +84,7 @@ public sealed class SensitiveEndpointTests
         var user = await factory.CreateSignedInUserAsync();
         factory.Time.Advance(TimeSpan.FromMinutes(11));
 
-        await AssertProblemTypeAsync(await user.Browser.PostJsonAsync("/api/v1/user-keys", ProviderKey()), AssuranceProblemTypes.ReauthenticationRequired);
+        Assert.Equal(AssuranceProblemTypes.ReauthenticationRequired, await ProblemAssert.TypeAsync(await user.Browser.PostJsonAsync("/api/v1/user-keys", ProviderKey()), HttpStatusCode.Forbidden));
         Assert.Equal(HttpStatusCode.NoContent, (await user.Browser.PostJsonAsync("/api/v1/auth/reauthenticate", new { password = user.Password })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await user.Browser.PostJsonAsync("/api/v1/user-keys", ProviderKey())).StatusCode);
     }
@@ -103,7 +97,7 @@ public sealed class SensitiveEndpointTests
         await using var factory = new ConvergioFactory(db, new Dictionary<string, string?> { ["Auth:RequireVerifiedEmail"] = "true" });
         var user = await factory.CreateSignedInUserAsync();
 
-        await AssertProblemTypeAsync(await user.Browser.PostJsonAsync("/api/v1/user-keys", ProviderKey()), AssuranceProblemTypes.EmailVerificationRequired);
+        Assert.Equal(AssuranceProblemTypes.EmailVerificationRequired, await ProblemAssert.TypeAsync(await user.Browser.PostJsonAsync("/api/v1/user-keys", ProviderKey()), HttpStatusCode.Forbidden));
         var token = await MailPickup.WaitForLinkTokenAsync(factory.MailDirectory, user.Email, "/verify-email");
         Assert.Equal(HttpStatusCode.NoContent, (await user.Browser.PostJsonAsync("/api/v1/auth/verify-email", new { token })).StatusCode);
 
@@ -121,7 +115,7 @@ public sealed class SensitiveEndpointTests
 
         var invite = await owner.Browser.PostJsonAsync($"/api/v1/orgs/{org.Id}/invites", new { email = AuthTestExtensions.NewEmail(), role = "member" });
 
-        await AssertProblemTypeAsync(invite, AssuranceProblemTypes.EmailVerificationRequired);
+        Assert.Equal(AssuranceProblemTypes.EmailVerificationRequired, await ProblemAssert.TypeAsync(invite, HttpStatusCode.Forbidden));
     }
 
     [Fact]
@@ -132,7 +126,7 @@ public sealed class SensitiveEndpointTests
         var org = await owner.CreateOrgAsync();
         factory.Time.Advance(TimeSpan.FromMinutes(11));
 
-        await AssertProblemTypeAsync(await owner.Browser.DeleteAsync($"/api/v1/orgs/{org.Id}"), AssuranceProblemTypes.ReauthenticationRequired);
+        Assert.Equal(AssuranceProblemTypes.ReauthenticationRequired, await ProblemAssert.TypeAsync(await owner.Browser.DeleteAsync($"/api/v1/orgs/{org.Id}"), HttpStatusCode.Forbidden));
     }
 
     [Theory]
@@ -144,7 +138,7 @@ public sealed class SensitiveEndpointTests
         var admin = await factory.CreateSignedInUserAsync();
         await factory.MakePlatformAdminAsync(admin.Id);
 
-        await AssertProblemTypeAsync(await admin.Browser.GetAsync("/api/v1/admin/users"), AssuranceProblemTypes.MfaRequired);
+        Assert.Equal(AssuranceProblemTypes.MfaRequired, await ProblemAssert.TypeAsync(await admin.Browser.GetAsync("/api/v1/admin/users"), HttpStatusCode.Forbidden));
 
         Assert.Equal("denied", await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.Action == "auth.mfa.required" && e.ActorUserId == admin.Id).Select(e => e.Outcome).SingleAsync(Cancel)));
         await factory.EnableTotpAsync(admin);
@@ -159,6 +153,6 @@ public sealed class SensitiveEndpointTests
         var user = await factory.CreateSignedInUserAsync();
         factory.Time.Advance(TimeSpan.FromMinutes(11));
 
-        await AssertProblemTypeAsync(await admin.Browser.PostJsonAsync($"/api/v1/admin/users/{user.Id}/disable", new { }), AssuranceProblemTypes.ReauthenticationRequired);
+        Assert.Equal(AssuranceProblemTypes.ReauthenticationRequired, await ProblemAssert.TypeAsync(await admin.Browser.PostJsonAsync($"/api/v1/admin/users/{user.Id}/disable", new { }), HttpStatusCode.Forbidden));
     }
 }

@@ -17,13 +17,6 @@ public sealed class StepUpTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static async Task AssertProblemTypeAsync(HttpResponseMessage response, string type)
-    {
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(type, (await ReadJsonAsync(response)).GetProperty("type").GetString());
-    }
-
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
@@ -33,7 +26,7 @@ public sealed class StepUpTests
         var user = await factory.CreateSignedInUserAsync();
         factory.Time.Advance(TimeSpan.FromMinutes(11));
 
-        await AssertProblemTypeAsync(await user.Browser.PostJsonAsync("/api/v1/auth/mfa/totp/setup", new { }), AssuranceProblemTypes.ReauthenticationRequired);
+        Assert.Equal(AssuranceProblemTypes.ReauthenticationRequired, await ProblemAssert.TypeAsync(await user.Browser.PostJsonAsync("/api/v1/auth/mfa/totp/setup", new { }), HttpStatusCode.Forbidden));
         var token = user.Browser.Cookie("session");
         Assert.Equal(HttpStatusCode.NoContent, (await user.Browser.PostJsonAsync("/api/v1/auth/reauthenticate", new { password = user.Password })).StatusCode);
 
@@ -49,7 +42,7 @@ public sealed class StepUpTests
         var user = await factory.CreateSignedInUserAsync();
         factory.Time.Advance(TimeSpan.FromMinutes(3));
 
-        await AssertProblemTypeAsync(await user.Browser.PostJsonAsync("/api/v1/auth/passkeys/register/options", new { }), AssuranceProblemTypes.ReauthenticationRequired);
+        Assert.Equal(AssuranceProblemTypes.ReauthenticationRequired, await ProblemAssert.TypeAsync(await user.Browser.PostJsonAsync("/api/v1/auth/passkeys/register/options", new { }), HttpStatusCode.Forbidden));
     }
 
     [Fact]
@@ -61,7 +54,7 @@ public sealed class StepUpTests
 
         var change = await user.Browser.PostJsonAsync("/api/v1/auth/change-password", new { currentPassword = user.Password, newPassword = TestKeys.Password() });
 
-        await AssertProblemTypeAsync(change, AssuranceProblemTypes.ReauthenticationRequired);
+        Assert.Equal(AssuranceProblemTypes.ReauthenticationRequired, await ProblemAssert.TypeAsync(change, HttpStatusCode.Forbidden));
     }
 
     [Theory]
@@ -96,7 +89,7 @@ public sealed class StepUpTests
         var response = await user.Browser.PostJsonAsync("/api/v1/auth/reauthenticate", new { password = "not-the-password" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        await AssertProblemTypeAsync(await user.Browser.PostJsonAsync("/api/v1/auth/mfa/totp/setup", new { }), AssuranceProblemTypes.ReauthenticationRequired);
+        Assert.Equal(AssuranceProblemTypes.ReauthenticationRequired, await ProblemAssert.TypeAsync(await user.Browser.PostJsonAsync("/api/v1/auth/mfa/totp/setup", new { }), HttpStatusCode.Forbidden));
         Assert.Equal(["failure"], await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.Action == "auth.reauthenticated").Select(e => e.Outcome).ToListAsync(Cancel)));
     }
 
