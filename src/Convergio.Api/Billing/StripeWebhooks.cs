@@ -63,12 +63,7 @@ public static partial class StripeWebhooks
         TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(StripeWebhooks));
-        var secrets = configuration.GetSection(SecretKeys.StripeWebhookSecrets).GetChildren()
-            .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
-            .Select(c => c.Value)
-            .Where(v => !string.IsNullOrEmpty(v))
-            .Select(v => v!)
-            .ToList();
+        var secrets = SecretKeys.Ring(configuration, SecretKeys.StripeWebhookSecrets);
         if (secrets.Count == 0)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable",

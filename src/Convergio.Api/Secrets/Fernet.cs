@@ -58,7 +58,7 @@ public static class Fernet
 {
     private const byte Version = 0x80;
     private const int TimestampLength = 8;
-    private const int IvLength = 16;
+    internal const int IvLength = 16;
     private const int BlockLength = 16;
     private const int MacLength = 32;
     private const int HeaderLength = 1 + TimestampLength + IvLength;

@@ -28,27 +28,15 @@ public sealed class FernetKeyRing(IConfiguration configuration, TimeProvider tim
     /// <exception cref="InvalidFernetTokenException">No key of the ring opens the token.</exception>
     public string Decrypt(string token)
     {
-        var now = time.GetUtcNow();
-        foreach (var key in Keys())
+        var (plaintext, _, _) = Open(Keys(), token);
+        try
         {
-            try
-            {
-                var bytes = Fernet.Decrypt(key, token, now);
-                try
-                {
-                    return Encoding.UTF8.GetString(bytes);
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(bytes);
-                }
-            }
-            catch (InvalidFernetTokenException)
-            {
-                // Made under another key of the ring, perhaps.
-            }
+            return Encoding.UTF8.GetString(plaintext);
         }
-        throw new InvalidFernetTokenException();
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
     }
 
     /// <summary>
@@ -60,26 +48,30 @@ public sealed class FernetKeyRing(IConfiguration configuration, TimeProvider tim
     public string? Rotate(string token)
     {
         var keys = Keys();
+        var (plaintext, keyIndex, timestamp) = Open(keys, token);
+        try
+        {
+            return keyIndex == 0 ? null : Fernet.Encrypt(keys[0], plaintext, timestamp, RandomNumberGenerator.GetBytes(Fernet.IvLength));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>Opens the token with the first key of the ring that can: the plaintext, that key's index and the token's timestamp.</summary>
+    private (byte[] Plaintext, int KeyIndex, ulong Timestamp) Open(List<FernetKey> keys, string token)
+    {
         var now = time.GetUtcNow();
         for (var i = 0; i < keys.Count; i++)
         {
-            byte[] plaintext;
-            ulong timestamp;
             try
             {
-                plaintext = Fernet.Decrypt(keys[i], token, now, ttl: null, out timestamp);
+                return (Fernet.Decrypt(keys[i], token, now, ttl: null, out var timestamp), i, timestamp);
             }
             catch (InvalidFernetTokenException)
             {
-                continue;
-            }
-            try
-            {
-                return i == 0 ? null : Fernet.Encrypt(keys[0], plaintext, timestamp, RandomNumberGenerator.GetBytes(16));
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(plaintext);
+                // Made under another key of the ring, perhaps.
             }
         }
         throw new InvalidFernetTokenException();
@@ -92,12 +84,7 @@ public sealed class FernetKeyRing(IConfiguration configuration, TimeProvider tim
     /// <summary>The configured keys in ring order; an entry that is not a Fernet key is a configuration error.</summary>
     internal List<FernetKey> Keys()
     {
-        var encoded = configuration.GetSection(SecretKeys.EncryptionKeys).GetChildren()
-            .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
-            .Select(c => c.Value)
-            .Where(v => !string.IsNullOrEmpty(v))
-            .Select(v => v!)
-            .ToList();
+        var encoded = SecretKeys.Ring(configuration, SecretKeys.EncryptionKeys);
         if (configuration[SecretKeys.LegacyEncryptionKey] is { Length: > 0 } legacy && !encoded.Contains(legacy, StringComparer.Ordinal))
         {
             encoded.Add(legacy);

@@ -58,4 +58,16 @@ public static class SecretKeys
     public const string LegacyEncryptionKey = "API_KEY_ENCRYPTION_KEY";
 
     public const string StripeWebhookSecrets = "Stripe:WebhookSecrets";
+
+    /// <summary>
+    /// The non-empty values of a numbered section (<c>Section:0</c>, <c>Section:1</c>, ...) in index
+    /// order: a key ring whose first entry is the current one and the rest are still accepted.
+    /// </summary>
+    public static List<string> Ring(IConfiguration configuration, string section) =>
+        configuration.GetSection(section).GetChildren()
+            .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
+            .Select(c => c.Value)
+            .Where(v => !string.IsNullOrEmpty(v))
+            .Select(v => v!)
+            .ToList();
 }

@@ -41,13 +41,7 @@ public sealed class SigningKeyRing(IConfiguration configuration)
         return valid;
     }
 
-    private List<byte[]> Keys() =>
-        configuration.GetSection(SecretKeys.SigningKeys).GetChildren()
-            .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
-            .Select(c => c.Value)
-            .Where(v => !string.IsNullOrEmpty(v))
-            .Select(v => Encoding.UTF8.GetBytes(v!))
-            .ToList();
+    private List<byte[]> Keys() => SecretKeys.Ring(configuration, SecretKeys.SigningKeys).Select(Encoding.UTF8.GetBytes).ToList();
 
     // The purpose is part of the MAC so a signature made for one use is worthless in another.
     private static byte[] Mac(byte[] key, string purpose, string value) =>
