@@ -1,3 +1,5 @@
+using Convergio.Api.Observability;
+
 namespace Convergio.Api.Secrets;
 
 /// <summary>Signing keys: present, long, and not a placeholder or a Development key.</summary>
@@ -125,8 +127,8 @@ internal sealed class SecretSourceRule : IProductionRule
             .Distinct(StringComparer.OrdinalIgnoreCase);
 
     private static bool IsSecretKey(string key) =>
-        SecretSections.Any(section => key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))
-        || string.Equals(key, SecretKeys.LegacyEncryptionKey, StringComparison.OrdinalIgnoreCase)
+        SecretRings.Any(section => key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))
+        || SecretValues.Contains(key, StringComparer.OrdinalIgnoreCase)
         || key.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase);
 
     // A connection string is a secret only when it carries a password.
@@ -136,5 +138,10 @@ internal sealed class SecretSourceRule : IProductionRule
             || value.Contains("password", StringComparison.OrdinalIgnoreCase)
             || value.Contains("pwd=", StringComparison.OrdinalIgnoreCase));
 
-    private static readonly string[] SecretSections = [SecretKeys.SigningKeys, SecretKeys.EncryptionKeys, SecretKeys.StripeWebhookSecrets, "Stripe:ApiKey", "Sentry:Dsn"];
+    /// <summary>Numbered sections whose every entry is a secret.</summary>
+    private static readonly string[] SecretRings = [SecretKeys.SigningKeys, SecretKeys.EncryptionKeys, SecretKeys.StripeWebhookSecrets];
+
+    /// <summary>Single keys that hold a secret.</summary>
+    private static readonly string[] SecretValues =
+        [SecretKeys.LegacyEncryptionKey, "Stripe:ApiKey", ErrorReporting.DsnKey, MetricsOptions.TokenKey, "Email:Smtp:Password"];
 }

@@ -114,6 +114,19 @@ public sealed class SecretGuardTests
         Assert.Contains(Errors(findings, "secret-source"), f => f.Message.Contains(key, StringComparison.Ordinal) && f.Message.Contains("appsettings.Production.json", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Stripe:ApiKey")]
+    [InlineData("Sentry:Dsn")]
+    [InlineData("Observability:MetricsToken")]
+    [InlineData("Email:Smtp:Password")]
+    [InlineData("API_KEY_ENCRYPTION_KEY")]
+    public void A_single_secret_setting_in_appsettings_json_is_an_error(string key)
+    {
+        var findings = Check(GoodProduction(), new() { [key] = TestKeys.Password() });
+
+        Assert.Contains(Errors(findings, "secret-source"), f => f.Message.Contains(key, StringComparison.Ordinal) && f.Message.Contains("appsettings.Production.json", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_connection_string_is_a_secret_in_appsettings_only_when_it_carries_a_password()
     {
