@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Claims;
+using Convergio.Api.Auth;
 using Microsoft.Net.Http.Headers;
 
 namespace Convergio.Api.Observability;
@@ -35,7 +36,7 @@ internal static partial class AccessLog
                 context.GetEndpoint() is RouteEndpoint route ? route.RoutePattern.RawText ?? "" : "(no route)",
                 statusCode,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                context.User.FindFirstValue(ClaimTypes.NameIdentifier),
+                context.User.FindFirstValue(ConvergioClaims.UserId),
                 context.Connection.RemoteIpAddress?.ToString() ?? "",
                 context.Request.Headers[HeaderNames.UserAgent].ToString());
         }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Convergio.Api.Auth;
 using Convergio.Api.Secrets;
 using Sentry;
 using Sentry.AspNetCore;
@@ -44,7 +45,7 @@ public static class ErrorReporting
     {
         public SentryEvent Process(SentryEvent @event)
         {
-            var id = http.HttpContext?.User.FindFirstValue(ClaimTypes.NameIdentifier);
+            var id = http.HttpContext?.User.FindFirstValue(ConvergioClaims.UserId);
             @event.User = id is null ? new SentryUser() : new SentryUser { Id = id };
             return @event;
         }
