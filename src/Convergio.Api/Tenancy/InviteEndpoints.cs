@@ -140,6 +140,6 @@ public static class InviteEndpoints
         await transaction.CommitAsync(cancellationToken);
 
         var organization = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == invite.OrgId, cancellationToken);
-        return TypedResults.Ok(new OrgResponse(organization.Id, organization.Name, organization.Slug, organization.Tier, organization.CreatedAt, invite.Role));
+        return TypedResults.Ok(OrgResponse.From(organization, invite.Role));
     }
 }

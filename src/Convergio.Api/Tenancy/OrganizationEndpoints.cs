@@ -55,7 +55,7 @@ public static partial class OrganizationEndpoints
         {
             return SlugTaken();
         }
-        return TypedResults.Created($"/api/v1/orgs/{organization.Id}", Response(organization, OrgRole.Owner));
+        return TypedResults.Created($"/api/v1/orgs/{organization.Id}", OrgResponse.From(organization, OrgRole.Owner));
     }
 
     private static async Task<Ok<List<OrgResponse>>> ListMineAsync(HttpContext http, ConvergioDb db, CancellationToken cancellationToken)
@@ -72,7 +72,7 @@ public static partial class OrganizationEndpoints
     private static async Task<Ok<OrgResponse>> GetAsync(Guid orgId, HttpContext http, ConvergioDb db, CancellationToken cancellationToken)
     {
         var organization = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == orgId, cancellationToken);
-        return TypedResults.Ok(Response(organization, http.GetOrgCaller().Role));
+        return TypedResults.Ok(OrgResponse.From(organization, http.GetOrgCaller().Role));
     }
 
     private static async Task<Results<Ok<OrgResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
@@ -99,7 +99,7 @@ public static partial class OrganizationEndpoints
         {
             return SlugTaken();
         }
-        return TypedResults.Ok(Response(organization, http.GetOrgCaller().Role));
+        return TypedResults.Ok(OrgResponse.From(organization, http.GetOrgCaller().Role));
     }
 
     private static async Task<NoContent> DeleteAsync(Guid orgId, ConvergioDb db, AuditLog audit, CancellationToken cancellationToken)
@@ -124,8 +124,6 @@ public static partial class OrganizationEndpoints
         }
         return result;
     }
-
-    private static OrgResponse Response(Organization o, OrgRole role) => new(o.Id, o.Name, o.Slug, o.Tier, o.CreatedAt, role);
 
     private static ProblemHttpResult SlugTaken() => ApiProblems.Conflict("An organization with this slug already exists; choose another slug.");
 

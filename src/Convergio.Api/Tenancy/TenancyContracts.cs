@@ -8,7 +8,10 @@ public sealed record CreateOrgRequest(string? Name, string? Slug);
 
 public sealed record UpdateOrgRequest(string? Name, string? Slug);
 
-public sealed record OrgResponse(Guid Id, string Name, string Slug, string Tier, DateTime CreatedAt, OrgRole Role);
+public sealed record OrgResponse(Guid Id, string Name, string Slug, string Tier, DateTime CreatedAt, OrgRole Role)
+{
+    public static OrgResponse From(Organization o, OrgRole role) => new(o.Id, o.Name, o.Slug, o.Tier, o.CreatedAt, role);
+}
 
 public sealed record MemberResponse(Guid UserId, string Email, string? FullName, OrgRole Role, DateTime JoinedAt);
 
