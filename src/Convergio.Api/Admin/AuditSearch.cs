@@ -24,10 +24,7 @@ public static class AuditSearch
         {
             errors["action"] = [$"action must be at most {MaxActionLength} characters."];
         }
-        if (filter.From > filter.To)
-        {
-            errors["to"] = ["'to' must not be before 'from'."];
-        }
+        AuditPeriod.Validate(filter.From, filter.To, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -48,18 +45,8 @@ public static class AuditSearch
                 ? events.Where(e => e.Action.StartsWith(filter.Action))
                 : events.Where(e => e.Action == filter.Action);
         }
-        if (filter.From is { } from)
-        {
-            var fromUtc = from.UtcDateTime;
-            events = events.Where(e => e.OccurredAt >= fromUtc);
-        }
-        if (filter.To is { } to)
-        {
-            var toUtc = to.UtcDateTime;
-            events = events.Where(e => e.OccurredAt < toUtc);
-        }
 
-        var page = await events
+        var page = await events.Within(filter.From, filter.To)
             .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
             .Select(e => new AuditEventResponse(e.Id, e.OccurredAt, e.ActorUserId, e.OrgId, e.Action, e.TargetType, e.TargetId, e.Outcome, e.Ip, e.RequestId, e.Data))
             .ToPageAsync(paging, cancellationToken);

@@ -50,10 +50,7 @@ public static class AuditExport
         {
             errors["format"] = ["Use jsonl or csv."];
         }
-        if (from is not null && to is not null && from > to)
-        {
-            errors["to"] = ["'to' must not be before 'from'."];
-        }
+        AuditPeriod.Validate(from, to, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -63,25 +60,11 @@ public static class AuditExport
         audit.Record(ExportedAction, data: new { from, to, format });
         await db.SaveChangesAsync(cancellationToken);
 
-        var events = Query(db, from?.UtcDateTime, to?.UtcDateTime);
+        var events = db.AuditEvents.AsNoTracking().Within(from, to).OrderBy(e => e.Id).AsAsyncEnumerable();
         var fileName = $"audit-{from?.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{to?.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.{format}";
         return format == "csv"
             ? TypedResults.Stream(body => WriteCsvAsync(body, events, cancellationToken), "text/csv; charset=utf-8", fileName)
             : TypedResults.Stream(body => WriteJsonLinesAsync(body, events, cancellationToken), "application/x-ndjson; charset=utf-8", fileName);
-    }
-
-    private static IAsyncEnumerable<AuditEvent> Query(ConvergioDb db, DateTime? from, DateTime? to)
-    {
-        var query = db.AuditEvents.AsNoTracking();
-        if (from is not null)
-        {
-            query = query.Where(e => e.OccurredAt >= from);
-        }
-        if (to is not null)
-        {
-            query = query.Where(e => e.OccurredAt < to);
-        }
-        return query.OrderBy(e => e.Id).AsAsyncEnumerable();
     }
 
     private static async Task WriteJsonLinesAsync(Stream body, IAsyncEnumerable<AuditEvent> events, CancellationToken cancellationToken)
