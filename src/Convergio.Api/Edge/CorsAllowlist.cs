@@ -9,6 +9,15 @@ public sealed class CorsAllowlistOptions
     public IReadOnlyList<string> Origins { get; set; } = [];
 }
 
+/// <summary>Whether a request's Origin is one this API trusts: its own, or an allowlisted frontend. CORS and CSRF both ask here.</summary>
+public sealed class TrustedOrigins(IOptions<CorsAllowlistOptions> options)
+{
+    private readonly HashSet<string> _allowed = new(options.Value.Origins, StringComparer.OrdinalIgnoreCase);
+
+    public bool IsTrusted(HttpRequest request, string origin) =>
+        _allowed.Contains(origin) || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+}
+
 /// <summary>
 /// Cross-origin access for the allowlisted frontends only (<see cref="CorsOrigins"/>): exact
 /// origins, credentials, the API's methods and two request headers, 10-minute preflight cache.
@@ -29,6 +38,7 @@ public static class CorsAllowlist
             .Validate(o => production || o.Origins.All(origin => CorsOrigins.IsExactOrigin(origin, requireHttps: false)),
                 $"{CorsOrigins.AllowedOriginsKey}/{CorsOrigins.CorsAllowedOriginsKey} must list exact origins (scheme://host[:port]), never a wildcard.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<TrustedOrigins>();
         builder.Services.AddCors(o => o.AddDefaultPolicy(policy => policy
             .WithOrigins([.. origins])
             .AllowCredentials()
@@ -40,13 +50,12 @@ public static class CorsAllowlist
 
     public static IApplicationBuilder UseCorsAllowlist(this IApplicationBuilder app)
     {
-        var allowed = new HashSet<string>(app.ApplicationServices.GetRequiredService<IOptions<CorsAllowlistOptions>>().Value.Origins, StringComparer.OrdinalIgnoreCase);
+        var trusted = app.ApplicationServices.GetRequiredService<TrustedOrigins>();
         var metrics = app.ApplicationServices.GetRequiredService<SecurityMetrics>();
         app.Use((context, next) =>
         {
             var origin = context.Request.Headers.Origin.ToString();
-            if (origin.Length > 0 && !allowed.Contains(origin)
-                && !string.Equals(origin, $"{context.Request.Scheme}://{context.Request.Host}", StringComparison.OrdinalIgnoreCase))
+            if (origin.Length > 0 && !trusted.IsTrusted(context.Request, origin))
             {
                 metrics.CorsRejected();
             }

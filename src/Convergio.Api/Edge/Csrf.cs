@@ -44,9 +44,8 @@ public sealed class CsrfTokens(SigningKeyRing keys, AuthCookies cookies)
 /// <c>csrf_token</c> cookie or does not verify for that session. Public endpoints carry no
 /// session and are exempt from (2) by their <see cref="PublicEndpointMetadata"/>.
 /// </summary>
-public sealed class CsrfProtection(RequestDelegate next, CsrfTokens tokens, AuthCookies cookies, IConfiguration configuration, IHostEnvironment environment, SecurityMetrics metrics, IProblemDetailsService problems)
+public sealed class CsrfProtection(RequestDelegate next, CsrfTokens tokens, AuthCookies cookies, TrustedOrigins origins, SecurityMetrics metrics, IProblemDetailsService problems)
 {
-    private readonly HashSet<string> _allowedOrigins = new(CorsOrigins.Read(configuration, environment.IsProduction()), StringComparer.OrdinalIgnoreCase);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -97,8 +96,7 @@ public sealed class CsrfProtection(RequestDelegate next, CsrfTokens tokens, Auth
         var origin = request.Headers.Origin.ToString();
         if (origin.Length > 0)
         {
-            return string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase)
-                || _allowedOrigins.Contains(origin);
+            return origins.IsTrusted(request, origin);
         }
         return !string.Equals(request.Headers["Sec-Fetch-Site"].ToString(), "cross-site", StringComparison.OrdinalIgnoreCase);
     }
