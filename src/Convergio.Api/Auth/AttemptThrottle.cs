@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Convergio.Api.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +16,7 @@ public sealed class AttemptThrottle(ConvergioDb db, TimeProvider time)
     public static readonly TimeSpan MaxPenalty = TimeSpan.FromMinutes(15);
 
     public static string LoginKey(string normalizedEmail) =>
-        "login:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
+        "login:" + Emails.Fingerprint(normalizedEmail);
 
     public static string ChangePasswordKey(Guid userId) => $"change-password:{userId:N}";
 

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 using Convergio.Api.Auth;
 
 namespace Convergio.Api.Edge;
@@ -50,5 +48,5 @@ public static class RateLimitKeys
 
     /// <summary>The per-account bucket: a hash of the normalized email (trimmed, lower-case).</summary>
     public static string Account(string email) =>
-        $"{RateLimitPolicies.Account}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Emails.Normalize(email))))}";
+        $"{RateLimitPolicies.Account}:{Emails.Fingerprint(Emails.Normalize(email))}";
 }
