@@ -35,8 +35,9 @@ public sealed class LayeredRateLimiter
         _time = time;
         _metrics = metrics;
         _logger = logger;
-        _burstLayer = configuration.GetValue<bool>(RateLimitOptions.FeatureFlag) ? new InProcessSlidingWindowStore() : null;
         _redis = redis is null ? null : new RedisSlidingWindowStore(redis);
+        // Without Redis the primary store is already this process's window: a burst layer would count everything twice to the same effect.
+        _burstLayer = _redis is not null && configuration.GetValue<bool>(RateLimitOptions.FeatureFlag) ? new InProcessSlidingWindowStore() : null;
         _redisTimeout = TimeSpan.FromMilliseconds(_options.RedisTimeoutMilliseconds);
     }
 
