@@ -8,14 +8,11 @@ namespace Convergio.Cli.Tests;
 
 public sealed class AdminCreateCommandTests
 {
-    private static async Task<IConfiguration> MigratedDatabaseAsync()
+    private static async Task<TestDatabase> MigratedDatabaseAsync()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("convergio-cli-").FullName, "cli.db");
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Database:SqlitePath"] = path })
-            .Build();
-        await MigrateCommand.RunAsync(configuration, TextWriter.Null, TestContext.Current.CancellationToken);
-        return configuration;
+        var database = new TestDatabase(Db.Sqlite);
+        await MigrateCommand.RunAsync(database.Configuration, TextWriter.Null, TestContext.Current.CancellationToken);
+        return database;
     }
 
     private static async Task<T> QueryAsync<T>(IConfiguration configuration, Func<ConvergioDb, Task<T>> query)
@@ -30,7 +27,8 @@ public sealed class AdminCreateCommandTests
     [Fact]
     public async Task Create_makes_a_new_platform_admin_whose_password_verifies()
     {
-        var configuration = await MigratedDatabaseAsync();
+        await using var database = await MigratedDatabaseAsync();
+        var configuration = database.Configuration;
         var password = NewPassword();
         var output = new StringWriter();
 
@@ -47,7 +45,8 @@ public sealed class AdminCreateCommandTests
     [Fact]
     public async Task Create_promotes_an_existing_account_without_asking_for_or_changing_its_password()
     {
-        var configuration = await MigratedDatabaseAsync();
+        await using var database = await MigratedDatabaseAsync();
+        var configuration = database.Configuration;
         Assert.Equal(0, await AdminCommand.CreateAsync(configuration, "someone@example.test", NewPassword, TextWriter.Null, TestContext.Current.CancellationToken));
         await QueryAsync(configuration, async db =>
         {
@@ -69,7 +68,8 @@ public sealed class AdminCreateCommandTests
     [Fact]
     public async Task Create_refuses_a_password_the_policy_rejects_and_creates_nothing()
     {
-        var configuration = await MigratedDatabaseAsync();
+        await using var database = await MigratedDatabaseAsync();
+        var configuration = database.Configuration;
         var output = new StringWriter();
 
         var exit = await AdminCommand.CreateAsync(configuration, "root@example.test", () => "short", output, TestContext.Current.CancellationToken);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Convergio.Api.Data;
 using Convergio.Api.Secrets;
 using Convergio.Api.Tests.Infrastructure;
@@ -56,13 +55,6 @@ public static class EdgeTestSupport
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }.From(peer);
         return await client.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public static string Header(this HttpResponseMessage response, string name) =>

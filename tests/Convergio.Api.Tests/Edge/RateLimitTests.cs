@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Convergio.Api.Tests.Infrastructure;
 
@@ -50,15 +49,10 @@ public sealed class RateLimitTests
 
         var rejected = await client.GetFromAsync("/health/live", Peer);
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, rejected.StatusCode);
-        Assert.Equal("application/problem+json", rejected.Content.Headers.ContentType?.MediaType);
+        var body = await rejected.IsProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.Equal("45", rejected.Header("Retry-After"));
-        using var body = JsonDocument.Parse(await rejected.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(429, body.RootElement.GetProperty("status").GetInt32());
-        Assert.Equal(45, body.RootElement.GetProperty("retryAfter").GetInt32());
-        Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("title").GetString()));
-        Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("detail").GetString()));
-        Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("traceId").GetString()));
+        Assert.Equal(45, body.GetProperty("retryAfter").GetInt32());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("detail").GetString()));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(EdgeTestSupport.FreeLoopbackPort());
+        var server = new RedisServer(ApiProcess.FreeLoopbackPort());
         await server.RestartAsync();
         return server;
     }

@@ -13,7 +13,7 @@ namespace Convergio.Api.Tests.Edge;
 public sealed class TlsTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("convergio-tls-").FullName;
-    private readonly int _port = EdgeTestSupport.FreeLoopbackPort();
+    private readonly int _port = ApiProcess.FreeLoopbackPort();
     private ConvergioFactory _factory = null!;
 
     public ValueTask InitializeAsync()
