@@ -27,7 +27,7 @@ public sealed class PlatformAdminTests
         await (await secondBrowser.GetAsync("/api/v1/auth/me")).IsProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal(0, await factory.WithDbAsync(d => d.Sessions.CountAsync(s => s.UserId == user.Id, TestContext.Current.CancellationToken)));
         using var retry = factory.CreateBrowser();
-        Assert.Equal(HttpStatusCode.Unauthorized, (await retry.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await retry.LoginAsync(user.Email, user.Password)).StatusCode);
         Assert.True(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "admin.user_disabled" && e.ActorUserId == admin.Id && e.TargetId == user.Id.ToString(), TestContext.Current.CancellationToken)));
     }
 

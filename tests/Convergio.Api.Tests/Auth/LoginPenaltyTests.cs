@@ -15,15 +15,15 @@ public sealed class LoginPenaltyTests
         using var browser = new TestBrowser(factory);
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = "wrong-" + i })).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.LoginAsync(user.Email, "wrong-" + i)).StatusCode);
         }
 
-        var locked = await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
+        var locked = await browser.LoginAsync(user.Email, user.Password);
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(30), locked.Headers.RetryAfter?.Delta);
 
         factory.Time.Advance(TimeSpan.FromSeconds(31));
-        Assert.Equal(HttpStatusCode.OK, (await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.LoginAsync(user.Email, user.Password)).StatusCode);
     }
 
     [Fact]
@@ -35,8 +35,8 @@ public sealed class LoginPenaltyTests
         var waits = new List<TimeSpan?>();
         for (var i = 0; i < 12; i++)
         {
-            await browser.PostJsonAsync("/api/v1/auth/login", new { email, password = "wrong" });
-            var blocked = await browser.PostJsonAsync("/api/v1/auth/login", new { email, password = "wrong" });
+            await browser.LoginAsync(email, "wrong");
+            var blocked = await browser.LoginAsync(email, "wrong");
             waits.Add(blocked.Headers.RetryAfter?.Delta);
             factory.Time.Advance(TimeSpan.FromMinutes(16));
         }
@@ -53,9 +53,9 @@ public sealed class LoginPenaltyTests
         var email = AuthTestExtensions.NewEmail();
         for (var i = 0; i < 5; i++)
         {
-            await browser.PostJsonAsync("/api/v1/auth/login", new { email, password = "wrong" });
+            await browser.LoginAsync(email, "wrong");
         }
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await browser.PostJsonAsync("/api/v1/auth/login", new { email, password = "wrong" })).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await browser.LoginAsync(email, "wrong")).StatusCode);
     }
 }

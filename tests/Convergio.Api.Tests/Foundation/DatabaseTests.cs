@@ -79,10 +79,7 @@ public sealed class DatabaseTests
     [Fact]
     public async Task Readiness_is_503_naming_redis_when_it_is_unreachable()
     {
-        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        var port = ApiProcess.FreeLoopbackPort();
         await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?>
         {
             ["ConnectionStrings:Redis"] = $"127.0.0.1:{port},connectTimeout=200,syncTimeout=200,asyncTimeout=200",

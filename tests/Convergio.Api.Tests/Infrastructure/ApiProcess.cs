@@ -27,7 +27,7 @@ public static class ApiProcess
     public static async Task<RunningApi> StartAsync(IDictionary<string, string?> settings, string environment, Uri url)
     {
         var process = Process.Start(StartInfo(settings, environment, url.ToString()))!;
-        var api = new RunningApi(process, url);
+        var api = new RunningApi(process);
         using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
         for (var attempt = 0; attempt < 120 && !process.HasExited; attempt++)
         {
@@ -83,15 +83,12 @@ public sealed class RunningApi : IAsyncDisposable
     private readonly Task<string> _stdout;
     private readonly Task<string> _stderr;
 
-    internal RunningApi(Process process, Uri url)
+    internal RunningApi(Process process)
     {
         _process = process;
         _stdout = process.StandardOutput.ReadToEndAsync();
         _stderr = process.StandardError.ReadToEndAsync();
-        Url = url;
     }
-
-    public Uri Url { get; }
 
     /// <summary>Stops the process and returns what it printed.</summary>
     public async Task<string> StopAsync()

@@ -54,14 +54,6 @@ public static class AuthTestExtensions
         return user;
     }
 
-    /// <summary>Changes a user row directly, as an operator or a test fixture would.</summary>
-    public static Task UpdateUserAsync(this ConvergioFactory factory, Guid userId, Action<Convergio.Api.Auth.User> change) =>
-        factory.WithDbAsync(async db =>
-        {
-            change(await db.Users.SingleAsync(u => u.Id == userId, TestContext.Current.CancellationToken));
-            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
-        });
-
     /// <summary>Grants platform administration the way an operator would: the flag in the database.</summary>
     public static Task MakePlatformAdminAsync(this ConvergioFactory factory, Guid userId) =>
         factory.WithDbAsync(db => db.Users.Where(u => u.Id == userId)

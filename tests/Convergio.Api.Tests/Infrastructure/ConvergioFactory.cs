@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
@@ -58,6 +59,16 @@ public sealed class ConvergioFactory : WebApplicationFactory<Program>
     public string DataDirectory => _directory;
 
     public IReadOnlyDictionary<string, string?> Settings => _settings;
+
+    /// <summary>A factory logging everything at Trace, the framework's request and database logging included, captured in memory (GetFakeLogCollector).</summary>
+    public static ConvergioFactory WithEveryLog(Db db) => new ConvergioFactory(db, new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Trace",
+        ["Logging:LogLevel:Microsoft"] = "Trace",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Trace",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Trace",
+    }).WithServices(s => s.AddFakeLogging());
 
     /// <summary>Replace services before the host is built (call before the first request).</summary>
     public ConvergioFactory WithServices(Action<IServiceCollection> configure)

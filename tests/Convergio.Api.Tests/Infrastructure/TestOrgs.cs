@@ -9,9 +9,9 @@ namespace Convergio.Api.Tests.Infrastructure;
 public static class TestOrgs
 {
     /// <summary>Creates an organization through the API; <paramref name="owner"/> becomes its owner.</summary>
-    public static async Task<OrgResponse> CreateOrgAsync(this SignedInUser owner, string? name = null)
+    public static async Task<OrgResponse> CreateOrgAsync(this SignedInUser owner)
     {
-        var response = await owner.Browser.PostJsonAsync("/api/v1/orgs", new { name = name ?? "Org " + Guid.NewGuid().ToString("N")[..8], slug = "org-" + Guid.NewGuid().ToString("N") });
+        var response = await owner.Browser.PostJsonAsync("/api/v1/orgs", new { name = "Org " + Guid.NewGuid().ToString("N")[..8], slug = "org-" + Guid.NewGuid().ToString("N") });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<OrgResponse>(TestContext.Current.CancellationToken))!;
     }

@@ -36,7 +36,7 @@ public static class TestSecondFactor
     public static async Task<TestBrowser> SignInPendingAsync(this ConvergioFactory factory, SignedInUser user)
     {
         var browser = factory.CreateBrowser();
-        var response = await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
+        var response = await browser.LoginAsync(user.Email, user.Password);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True((await ReadJsonAsync(response)).GetProperty("mfaRequired").GetBoolean());
         return browser;

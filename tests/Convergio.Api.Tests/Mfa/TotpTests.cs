@@ -71,7 +71,7 @@ public sealed class TotpTests
         await factory.EnableTotpAsync(user);
         using var browser = factory.CreateBrowser();
 
-        var response = await browser.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password });
+        var response = await browser.LoginAsync(user.Email, user.Password);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await ReadJsonAsync(response);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Convergio.Api.Tests.Infrastructure;
 
 namespace Convergio.Api.Tests.Observability;
 
@@ -19,13 +20,7 @@ public sealed class GrafanaDashboardTests
     [Fact]
     public void The_security_dashboard_charts_every_security_counter_from_a_Prometheus_datasource()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Convergio.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        Assert.NotNull(directory);
-        using var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory.FullName, "deploy", "grafana", "convergio-security.json")));
+        using var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryFiles.Root(), "deploy", "grafana", "convergio-security.json")));
 
         var targets = dashboard.RootElement.GetProperty("panels").EnumerateArray()
             .SelectMany(p => p.GetProperty("targets").EnumerateArray())

@@ -8,16 +8,6 @@ namespace Convergio.Api.Tests.Observability;
 
 public sealed class LogRedactionTests
 {
-    /// <summary>Everything at Trace, including the framework's request logging, captured in memory.</summary>
-    private static ConvergioFactory VerboseFactory(Db db) => new ConvergioFactory(db, new Dictionary<string, string?>
-    {
-        ["Logging:LogLevel:Default"] = "Trace",
-        ["Logging:LogLevel:Microsoft"] = "Trace",
-        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
-        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Trace",
-        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Trace",
-    }).WithServices(s => s.AddFakeLogging());
-
     private static string Everything(ConvergioFactory factory) => string.Join('\n',
         factory.Services.GetFakeLogCollector().GetSnapshot().Select(r =>
             $"{r.Category} {r.Message} {string.Join(' ', r.StructuredState?.Select(s => $"{s.Key}={s.Value}") ?? [])} " +
@@ -35,7 +25,7 @@ public sealed class LogRedactionTests
     [InlineData(Db.Postgres)]
     public async Task A_full_auth_flow_logs_no_password_token_cookie_key_email_or_user_agent(Db db)
     {
-        await using var factory = VerboseFactory(db);
+        await using var factory = ConvergioFactory.WithEveryLog(db);
         var pii = new PiiProbe();
         var agent = $"ProbeAgent/{Guid.NewGuid():N}";
         var newPassword = TestKeys.Password();
@@ -44,12 +34,12 @@ public sealed class LogRedactionTests
 
         using (var registering = BrowserWithAgent(factory, agent))
         {
-            Assert.Equal(HttpStatusCode.Created, (await registering.PostJsonAsync("/api/v1/auth/register", new { email = pii.Email, password = pii.Password, fullName = "Probe" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await registering.PostJsonAsync(AuthTestExtensions.RegisterPath, new { email = pii.Email, password = pii.Password, fullName = "Probe" })).StatusCode);
             cookies.AddRange([registering.Cookie("session"), registering.Cookie("csrf_token")]);
         }
         using var browser = BrowserWithAgent(factory, agent);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.PostJsonAsync("/api/v1/auth/login", new { email = pii.Email, password = TestKeys.Password() })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await browser.PostJsonAsync("/api/v1/auth/login", new { email = pii.Email, password = pii.Password })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.LoginAsync(pii.Email, TestKeys.Password())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.LoginAsync(pii.Email, pii.Password)).StatusCode);
         cookies.AddRange([browser.Cookie("session"), browser.Cookie("csrf_token")]);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/api/v1/auth/me?access_token={pii.QueryToken}&api_key={pii.ApiKey}&key={pii.Fernet}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await browser.PostJsonAsync("/api/v1/auth/change-password", new { currentPassword = pii.Password, newPassword })).StatusCode);
@@ -76,7 +66,7 @@ public sealed class LogRedactionTests
     [Fact]
     public async Task The_access_log_writes_the_client_as_a_stable_pseudonym()
     {
-        await using var factory = VerboseFactory(Db.Sqlite);
+        await using var factory = ConvergioFactory.WithEveryLog(Db.Sqlite);
         var agent = $"ProbeAgent/{Guid.NewGuid():N}";
         using var browser = BrowserWithAgent(factory, agent);
 

@@ -34,7 +34,7 @@ public sealed class MetricsEndpointTests
         var user = await factory.CreateSignedInUserAsync();
         using var browser = await factory.SignInAsync(user);
         using var stranger = new TestBrowser(factory);
-        await stranger.PostJsonAsync("/api/v1/auth/login", new { email = user.Email, password = TestKeys.Password() });
+        await stranger.LoginAsync(user.Email, TestKeys.Password());
         user.Browser.SendsCsrfHeader = false;
         Assert.Equal(HttpStatusCode.Forbidden, (await user.Browser.PostJsonAsync("/api/v1/auth/logout", new { })).StatusCode);
         // Decisions of features that have not landed yet, recorded as they will record them.

@@ -135,11 +135,7 @@ public sealed class ProviderKeyTests
     [Fact]
     public async Task The_plaintext_is_in_neither_the_database_file_nor_the_logs_nor_the_audit_trail()
     {
-        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?>
-        {
-            ["Logging:LogLevel:Default"] = "Trace",
-            ["Logging:LogLevel:Microsoft"] = "Trace",
-        }).WithServices(s => s.AddFakeLogging());
+        await using var factory = ConvergioFactory.WithEveryLog(Db.Sqlite);
         var user = await factory.CreateSignedInUserAsync();
         var apiKey = OpenAiKey();
 

@@ -1,33 +1,8 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Convergio.Api.Tests.Infrastructure;
 
 namespace Convergio.Api.Tests.Secrets;
-
-/// <summary>The repository's files, as git tracks them.</summary>
-public static class RepositoryFiles
-{
-    public static string Root()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Convergio.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("Convergio.slnx not found above the test output folder.");
-    }
-
-    public static IReadOnlyList<string> Tracked()
-    {
-        var start = new ProcessStartInfo("git", ["-C", Root(), "ls-files", "-z"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var git = Process.Start(start)!;
-        var output = git.StandardOutput.ReadToEnd();
-        git.WaitForExit();
-        Assert.Equal(0, git.ExitCode);
-        return output.Split('\0', StringSplitOptions.RemoveEmptyEntries);
-    }
-}
 
 /// <summary>What a committed secret looks like. Each pattern is written so that its own source text does not match it.</summary>
 public static partial class SecretPatterns

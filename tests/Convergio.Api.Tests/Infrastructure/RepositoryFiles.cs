@@ -1,0 +1,29 @@
+using System.Diagnostics;
+
+namespace Convergio.Api.Tests.Infrastructure;
+
+/// <summary>The repository's files, as git tracks them.</summary>
+public static class RepositoryFiles
+{
+    public static string Root()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Convergio.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException("Convergio.slnx not found above the test output folder.");
+    }
+
+    public static IReadOnlyList<string> Tracked()
+    {
+        var start = new ProcessStartInfo("git", ["-C", Root(), "ls-files", "-z"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var git = Process.Start(start)!;
+        var output = git.StandardOutput.ReadToEnd();
+        git.WaitForExit();
+        Assert.Equal(0, git.ExitCode);
+        return output.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+    }
+}
