@@ -4,7 +4,7 @@ namespace Convergio.Api.Tests.Infrastructure;
 public static class MailPickup
 {
     /// <summary>The first message to <paramref name="recipient"/>, waiting up to ten seconds for the sender.</summary>
-    public static Task<string> WaitForAsync(string directory, string recipient) => WaitForAsync(directory, recipient, "");
+    public static async Task<string> WaitForAsync(string directory, string recipient) => (await WaitForAsync(directory, recipient, "")).Text;
 
     /// <summary>
     /// The token of the first link to <paramref name="linkPath"/> (e.g. <c>/reset-password</c>) mailed to
@@ -12,8 +12,8 @@ public static class MailPickup
     /// </summary>
     public static async Task<string> WaitForLinkTokenAsync(string directory, string recipient, string linkPath)
     {
-        var mail = await WaitForAsync(directory, recipient, linkPath + "?token=");
-        File.Delete(Directory.EnumerateFiles(directory, "*.eml").First(f => File.ReadAllText(f) == mail));
+        var (path, mail) = await WaitForAsync(directory, recipient, linkPath + "?token=");
+        File.Delete(path);
         var link = Unfolded(mail);
         var start = link.IndexOf(linkPath + "?token=", StringComparison.Ordinal) + linkPath.Length + "?token=".Length;
         return new string(link[start..].TakeWhile(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_').ToArray());
@@ -22,7 +22,7 @@ public static class MailPickup
     // Quoted-printable soft line breaks and the escaped '=' of the query string.
     private static string Unfolded(string mail) => mail.Replace("=\r\n", "", StringComparison.Ordinal).Replace("=3D", "=", StringComparison.Ordinal);
 
-    private static async Task<string> WaitForAsync(string directory, string recipient, string containing)
+    private static async Task<(string Path, string Text)> WaitForAsync(string directory, string recipient, string containing)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
@@ -33,7 +33,7 @@ public static class MailPickup
                     var text = await File.ReadAllTextAsync(file);
                     if (text.Contains(recipient, StringComparison.OrdinalIgnoreCase) && Unfolded(text).Contains(containing, StringComparison.Ordinal))
                     {
-                        return text;
+                        return (file, text);
                     }
                 }
             }
