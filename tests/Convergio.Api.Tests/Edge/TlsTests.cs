@@ -5,6 +5,9 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Convergio.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Convergio.Api.Tests.Edge;
@@ -13,7 +16,7 @@ namespace Convergio.Api.Tests.Edge;
 public sealed class TlsTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("convergio-tls-").FullName;
-    private readonly int _port = ApiProcess.FreeLoopbackPort();
+    private int _port;
     private ConvergioFactory _factory = null!;
 
     public ValueTask InitializeAsync()
@@ -31,12 +34,15 @@ public sealed class TlsTests : IAsyncLifetime
         }
         _factory = new ConvergioFactory(Db.Sqlite, new Dictionary<string, string?>
         {
-            ["Kestrel:Endpoints:Https:Url"] = $"https://127.0.0.1:{_port}",
+            ["Kestrel:Endpoints:Https:Url"] = "https://127.0.0.1:0",
             ["Kestrel:Certificates:Default:Path"] = path,
             ["Kestrel:Certificates:Default:Password"] = password,
         });
         _factory.UseKestrel();
         _factory.StartServer();
+        // Kestrel bound port 0; the addresses feature holds the port it got.
+        _port = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Select(address => new Uri(address)).Single(address => address.Scheme == Uri.UriSchemeHttps).Port;
         return ValueTask.CompletedTask;
     }
 

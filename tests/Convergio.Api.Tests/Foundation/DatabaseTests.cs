@@ -1,5 +1,6 @@
 using Convergio.Api.Data;
 using Convergio.Api.Tests.Infrastructure;
+using Convergio.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +80,7 @@ public sealed class DatabaseTests
     [Fact]
     public async Task Readiness_is_503_naming_redis_when_it_is_unreachable()
     {
-        var port = ApiProcess.FreeLoopbackPort();
+        using var nothingListens = Loopback.RefusingPort(out var port);
         await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?>
         {
             ["ConnectionStrings:Redis"] = $"127.0.0.1:{port},connectTimeout=200,syncTimeout=200,asyncTimeout=200",

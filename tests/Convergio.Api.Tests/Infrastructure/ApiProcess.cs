@@ -1,16 +1,21 @@
 using System.Diagnostics;
+using System.Text;
+using Convergio.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace Convergio.Api.Tests.Infrastructure;
 
 /// <summary>Runs the built API as a real process, for start-up behaviour a test host cannot show (exit codes, stderr).</summary>
 public static class ApiProcess
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IDictionary<string, string?> settings, string environment)
     {
-        using var process = Process.Start(StartInfo(settings, environment, "http://127.0.0.1:0"))!;
+        using var process = Process.Start(StartInfo(settings, environment))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(StartTimeout);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -23,52 +28,52 @@ public static class ApiProcess
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    /// <summary>Starts the API listening on <paramref name="url"/> and returns once <c>/health/live</c> answers.</summary>
-    public static async Task<RunningApi> StartAsync(IDictionary<string, string?> settings, string environment, Uri url)
+    /// <summary>
+    /// Starts the API on a port the system picks (<c>--urls http://127.0.0.1:0</c>) and returns once
+    /// it has started; <see cref="RunningApi.Addresses"/> says where it listens. Null when a port the
+    /// settings fix (a metrics port) was taken, for <see cref="Loopback.StartOnFreePortAsync"/>.
+    /// </summary>
+    public static async Task<RunningApi?> TryStartAsync(IDictionary<string, string?> settings, string environment)
     {
-        var process = Process.Start(StartInfo(settings, environment, url.ToString()))!;
-        var api = new RunningApi(process);
-        using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
-        for (var attempt = 0; attempt < 120 && !process.HasExited; attempt++)
+        var api = new RunningApi(Process.Start(StartInfo(settings, environment))!);
+        if (await api.WaitUntilStartedAsync(StartTimeout))
         {
-            try
-            {
-                if ((await client.GetAsync("/health/live")).IsSuccessStatusCode)
-                {
-                    return api;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet, or still starting on a busy machine.
-            }
-            await Task.Delay(500);
+            return api;
         }
         var output = await api.StopAsync();
-        throw new TimeoutException($"The API did not become live on {url}:{Environment.NewLine}{output}");
+        await api.DisposeAsync();
+        return Loopback.SaysAddressInUse(output) ? null : throw new InvalidOperationException($"The API did not start:{Environment.NewLine}{output}");
     }
 
-    public static int FreeLoopbackPort()
+    /// <summary>
+    /// The process runs in a folder of its own and keeps its database, mail and (in Development)
+    /// keys there unless <paramref name="settings"/> say otherwise; no inherited connection string.
+    /// </summary>
+    private static ProcessStartInfo StartInfo(IDictionary<string, string?> settings, string environment)
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static ProcessStartInfo StartInfo(IDictionary<string, string?> settings, string environment, string urls)
-    {
-        var start = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location, "--urls", urls])
+        var directory = Directory.CreateTempSubdirectory("convergio-process-").FullName;
+        var start = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Directory.CreateTempSubdirectory("convergio-process-").FullName,
+            WorkingDirectory = directory,
         };
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
         }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
-        foreach (var (key, value) in settings)
+        var own = new Dictionary<string, string?>
+        {
+            ["Database:SqlitePath"] = Path.Combine(directory, "convergio.db"),
+            ["Email:PickupDirectory"] = Path.Combine(directory, "mail"),
+        };
+        if (environment != Environments.Production)
+        {
+            own["Security:SigningKeys:0"] = TestKeys.SigningKey();
+            own["Encryption:Keys:0"] = TestKeys.FernetKey();
+        }
+        foreach (var (key, value) in own.Concat(settings))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
@@ -76,18 +81,62 @@ public static class ApiProcess
     }
 }
 
-/// <summary>An API process started by <see cref="ApiProcess.StartAsync"/>; disposing stops it.</summary>
+/// <summary>An API process started by <see cref="ApiProcess.TryStartAsync"/>; disposing stops it.</summary>
 public sealed class RunningApi : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly Task<string> _stdout;
-    private readonly Task<string> _stderr;
+    private readonly StringBuilder _output = new();
+    private readonly List<Uri> _addresses = [];
+    private readonly TaskCompletionSource<bool> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal RunningApi(Process process)
     {
         _process = process;
-        _stdout = process.StandardOutput.ReadToEndAsync();
-        _stderr = process.StandardError.ReadToEndAsync();
+        process.OutputDataReceived += (_, e) => Receive(e.Data);
+        process.ErrorDataReceived += (_, e) => Receive(e.Data);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => _started.TrySetResult(false);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>Where the server listens, from its start-up log (the port-0 listener read back).</summary>
+    public IReadOnlyList<Uri> Addresses
+    {
+        get { lock (_output) { return [.. _addresses]; } }
+    }
+
+    private void Receive(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            if (Loopback.ListeningAddress(line) is { } address)
+            {
+                _addresses.Add(address);
+            }
+        }
+        if (line.Contains("Application started", StringComparison.Ordinal))
+        {
+            _started.TrySetResult(true);
+        }
+    }
+
+    /// <summary>True once the host has started (every listener bound); false when the process exited first.</summary>
+    internal async Task<bool> WaitUntilStartedAsync(TimeSpan timeout)
+    {
+        try
+        {
+            return await _started.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Stops the process and returns what it printed.</summary>
@@ -98,7 +147,10 @@ public sealed class RunningApi : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
         }
         await _process.WaitForExitAsync();
-        return await _stdout + await _stderr;
+        lock (_output)
+        {
+            return _output.ToString();
+        }
     }
 
     public async ValueTask DisposeAsync()

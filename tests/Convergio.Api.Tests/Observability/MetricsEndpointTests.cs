@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Convergio.Api.Edge;
 using Convergio.Api.Observability;
 using Convergio.Api.Tests.Infrastructure;
+using Convergio.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Convergio.Api.Tests.Observability;
@@ -98,14 +99,17 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task With_a_metrics_port_the_scrape_answers_there_and_not_on_the_public_port()
     {
-        var publicUrl = new Uri($"http://127.0.0.1:{ApiProcess.FreeLoopbackPort()}");
-        var metricsPort = ApiProcess.FreeLoopbackPort();
-        var data = Directory.CreateTempSubdirectory("convergio-metrics-").FullName;
-        await using var api = await ApiProcess.StartAsync(new Dictionary<string, string?>
+        var metricsPort = 0;
+        // The public listener takes port 0; the metrics port must be named up front.
+        await using var api = await Loopback.StartOnFreePortAsync(port =>
         {
-            ["Database:SqlitePath"] = Path.Combine(data, "convergio.db"),
-            ["Observability:MetricsPort"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, "Development", publicUrl);
+            metricsPort = port;
+            return ApiProcess.TryStartAsync(new Dictionary<string, string?>
+            {
+                ["Observability:MetricsPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }, "Development");
+        });
+        var publicUrl = api.Addresses.Single(address => address.Port != metricsPort);
         using var client = new HttpClient();
         var cancel = TestContext.Current.CancellationToken;
 

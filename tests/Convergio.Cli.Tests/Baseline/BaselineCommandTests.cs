@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Xml.Linq;
 using Convergio.Cli.Baseline;
+using Convergio.Testing;
 
 namespace Convergio.Cli.Tests.Baseline;
 
@@ -102,10 +101,7 @@ public sealed class BaselineCommandTests
     [Fact]
     public async Task Check_exits_2_when_nothing_listens_at_the_target()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        using var nothingListens = Loopback.RefusingPort(out var port);
 
         var (exitCode, output, error) = await BaselineCli.RunAsync("check", $"https://127.0.0.1:{port}", "--timeout", "2s");
 

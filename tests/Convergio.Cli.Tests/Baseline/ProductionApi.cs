@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Convergio.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
@@ -23,7 +23,9 @@ public sealed class ProductionApi : IAsyncDisposable
     private readonly string _adminConnectionString;
     private readonly string _database;
 
-    private ProductionApi(Process process, PostgresTlsFront postgres, string adminConnectionString, string database, X509Certificate2 certificate, int httpsPort, int httpPort)
+    private readonly List<Uri> _addresses = [];
+
+    private ProductionApi(Process process, PostgresTlsFront postgres, string adminConnectionString, string database, X509Certificate2 certificate, int httpsPort)
     {
         _process = process;
         _postgres = postgres;
@@ -31,13 +33,15 @@ public sealed class ProductionApi : IAsyncDisposable
         _database = database;
         Certificate = certificate;
         BaseUrl = new Uri($"https://127.0.0.1:{httpsPort}/");
-        HttpPort = httpPort;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
     }
 
     public Uri BaseUrl { get; }
-    public int HttpPort { get; }
+
+    /// <summary>The plain-HTTP port (bound as port 0, read back from the start-up log).</summary>
+    public int HttpPort { get { lock (_log) { return _addresses.Single(a => a.Scheme == Uri.UriSchemeHttp).Port; } } }
+
     public X509Certificate2 Certificate { get; }
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
@@ -46,6 +50,10 @@ public sealed class ProductionApi : IAsyncDisposable
         lock (_log)
         {
             _log.AppendLine(line);
+            if (Loopback.ListeningAddress(line) is { } address)
+            {
+                _addresses.Add(address);
+            }
         }
     }
 
@@ -78,33 +86,42 @@ public sealed class ProductionApi : IAsyncDisposable
         var certificatePath = Path.Combine(directory, "server.pfx");
         await File.WriteAllBytesAsync(certificatePath, certificate.Export(X509ContentType.Pkcs12, certificatePassword), cancellationToken);
 
-        var (httpsPort, httpPort) = (FreePort(), FreePort());
-        var start = new ProcessStartInfo("dotnet", [typeof(Convergio.Api.Secrets.ProductionGuard).Assembly.Location])
+        // The HTTPS port is named up front (the 301 target needs it); the HTTP one is port 0.
+        return await Loopback.StartOnFreePortAsync(async httpsPort =>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory,
-        };
-        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(inherited);
-        }
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ConnectionStrings__Postgres"] = throughTls;
-        start.Environment["Security__SigningKeys__0"] = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(64));
-        start.Environment["Encryption__Keys__0"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_');
-        start.Environment["Email__PickupDirectory"] = Path.Combine(directory, "mail");
-        start.Environment["Kestrel__Endpoints__Https__Url"] = $"https://127.0.0.1:{httpsPort}";
-        start.Environment["Kestrel__Endpoints__Https__Certificate__Path"] = certificatePath;
-        start.Environment["Kestrel__Endpoints__Https__Certificate__Password"] = certificatePassword;
-        start.Environment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{httpPort}";
-        start.Environment["Https__RedirectPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var start = new ProcessStartInfo("dotnet", [typeof(Convergio.Api.Secrets.ProductionGuard).Assembly.Location])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = directory,
+            };
+            foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)).ToList())
+            {
+                start.Environment.Remove(inherited);
+            }
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.Environment["ConnectionStrings__Postgres"] = throughTls;
+            start.Environment["Security__SigningKeys__0"] = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(64));
+            start.Environment["Encryption__Keys__0"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_');
+            start.Environment["Email__PickupDirectory"] = Path.Combine(directory, "mail");
+            start.Environment["Kestrel__Endpoints__Https__Url"] = $"https://127.0.0.1:{httpsPort}";
+            start.Environment["Kestrel__Endpoints__Https__Certificate__Path"] = certificatePath;
+            start.Environment["Kestrel__Endpoints__Https__Certificate__Password"] = certificatePassword;
+            start.Environment["Kestrel__Endpoints__Http__Url"] = "http://127.0.0.1:0";
+            start.Environment["Https__RedirectPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var api = new ProductionApi(Process.Start(start)!, front, postgres, database, certificate, httpsPort, httpPort);
-        api._process.BeginOutputReadLine();
-        api._process.BeginErrorReadLine();
-        await api.WaitUntilLiveAsync(cancellationToken);
-        return api;
+            var api = new ProductionApi(Process.Start(start)!, front, postgres, database, certificate, httpsPort);
+            api._process.BeginOutputReadLine();
+            api._process.BeginErrorReadLine();
+            if (await api.WaitUntilLiveAsync(cancellationToken))
+            {
+                return api;
+            }
+            await api._process.WaitForExitAsync(cancellationToken);
+            return Loopback.SaysAddressInUse(api.Log)
+                ? null
+                : throw new InvalidOperationException($"The API exited with {api._process.ExitCode} before answering:{Environment.NewLine}{api.Log}");
+        });
     }
 
     /// <summary>An HttpClient that trusts only this API's certificate.</summary>
@@ -122,7 +139,8 @@ public sealed class ProductionApi : IAsyncDisposable
         return new HttpClient(handler) { BaseAddress = BaseUrl };
     }
 
-    private async Task WaitUntilLiveAsync(CancellationToken cancellationToken)
+    /// <summary>True once <c>/health/live</c> answers over HTTPS; false when the process exited first.</summary>
+    private async Task<bool> WaitUntilLiveAsync(CancellationToken cancellationToken)
     {
         using var client = Client();
         var deadline = Stopwatch.StartNew();
@@ -130,14 +148,14 @@ public sealed class ProductionApi : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The API exited with {_process.ExitCode} before answering:{Environment.NewLine}{Log}");
+                return false;
             }
             try
             {
                 using var response = await client.GetAsync("/health/live", cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    return;
+                    return true;
                 }
             }
             catch (HttpRequestException)
@@ -147,15 +165,6 @@ public sealed class ProductionApi : IAsyncDisposable
             await Task.Delay(250, cancellationToken);
         }
         throw new TimeoutException($"The API did not answer /health/live within 90 s:{Environment.NewLine}{Log}");
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public async ValueTask DisposeAsync()
