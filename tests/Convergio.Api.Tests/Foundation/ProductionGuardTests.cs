@@ -12,6 +12,7 @@ public sealed class ProductionGuardTests
         ["Encryption:Keys:0"] = TestKeys.FernetKey(),
         ["ConnectionStrings:Postgres"] = "Host=db.internal;Database=convergio;Username=app;SSL Mode=VerifyFull",
         ["ConnectionStrings:Redis"] = "cache.internal:6380,ssl=true",
+        ["Sentry:Dsn"] = "https://public@sentry.example/1",
     };
 
     private static IReadOnlyList<GuardFinding> Errors(Dictionary<string, string?> settings) =>
@@ -85,7 +86,8 @@ public sealed class ProductionGuardTests
     [InlineData(null)]
     [InlineData("Host=db;Database=c;Username=a;SSL Mode=Prefer")]
     [InlineData("Host=db;Database=c;Username=a;SSL Mode=Disable")]
-    public void Postgres_missing_or_without_required_tls_is_an_error(string? connectionString)
+    [InlineData("Host=db;Database=c;Username=a;SSL Mode=Require")]
+    public void Postgres_missing_or_without_certificate_validation_is_an_error(string? connectionString)
     {
         var settings = GoodProduction();
         settings["ConnectionStrings:Postgres"] = connectionString;
@@ -93,11 +95,13 @@ public sealed class ProductionGuardTests
         Assert.Contains(Errors(settings), e => e.Rule == "postgres");
     }
 
-    [Fact]
-    public void Postgres_with_ssl_mode_require_passes()
+    [Theory]
+    [InlineData("VerifyFull")]
+    [InlineData("VerifyCA")]
+    public void Postgres_with_a_verifying_ssl_mode_passes(string mode)
     {
         var settings = GoodProduction();
-        settings["ConnectionStrings:Postgres"] = "Host=db;Database=c;Username=a;SSL Mode=Require";
+        settings["ConnectionStrings:Postgres"] = $"Host=db;Database=c;Username=a;SSL Mode={mode};Root Certificate=/etc/ssl/provider-ca.pem";
 
         Assert.DoesNotContain(Errors(settings), e => e.Rule == "postgres");
     }
@@ -112,12 +116,46 @@ public sealed class ProductionGuardTests
     }
 
     [Fact]
-    public void Redis_unset_is_allowed()
+    public void Redis_unset_is_an_error()
     {
         var settings = GoodProduction();
         settings.Remove("ConnectionStrings:Redis");
 
-        Assert.DoesNotContain(Errors(settings), e => e.Rule == "redis");
+        Assert.Contains(Errors(settings), e => e.Rule == "redis");
+    }
+
+    [Fact]
+    public void Sentry_unset_is_an_error()
+    {
+        var settings = GoodProduction();
+        settings.Remove("Sentry:Dsn");
+
+        Assert.Contains(Errors(settings), e => e.Rule == "sentry");
+    }
+
+    [Fact]
+    public void Sentry_disabled_explicitly_is_a_warning_naming_the_checklist_line()
+    {
+        var settings = GoodProduction();
+        settings.Remove("Sentry:Dsn");
+        settings["Sentry:Disabled"] = "true";
+
+        var findings = ProductionGuard.Check(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+        var warning = Assert.Single(findings, f => f.Rule == "sentry");
+        Assert.Equal(GuardSeverity.Warning, warning.Severity);
+        Assert.Contains("Sentry enabled with PII sanitization", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://public@sentry.example/1")]
+    [InlineData("sentry.example/1")]
+    public void A_sentry_dsn_that_is_not_https_is_an_error(string dsn)
+    {
+        var settings = GoodProduction();
+        settings["Sentry:Dsn"] = dsn;
+
+        Assert.Contains(Errors(settings), e => e.Rule == "sentry-tls");
     }
 
     [Theory]
