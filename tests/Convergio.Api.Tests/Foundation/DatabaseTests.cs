@@ -76,22 +76,6 @@ public sealed class DatabaseTests
         Assert.Contains("\"database\":\"Unhealthy\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
-    [Fact]
-    public async Task Readiness_is_503_naming_redis_when_it_is_unreachable()
-    {
-        var port = ApiProcess.FreeLoopbackPort();
-        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Redis"] = $"127.0.0.1:{port},connectTimeout=200,syncTimeout=200,asyncTimeout=200",
-        });
-        using var client = factory.CreateClient();
-
-        var response = await client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
-
-        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Contains("\"redis\":\"Unhealthy\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-    }
-
     private sealed class ProductionEnvironment : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = Environments.Production;
