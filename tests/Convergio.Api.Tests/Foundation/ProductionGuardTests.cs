@@ -191,4 +191,66 @@ public sealed class ProductionGuardTests
 
         Assert.Contains(Errors(settings), e => e.Rule == "encryption-keys");
     }
+
+    [Fact]
+    public void A_plaintext_metrics_port_on_every_address_is_an_error()
+    {
+        var settings = GoodProduction();
+        settings["urls"] = "http://+:8080";
+        settings["Observability:MetricsPort"] = "9464";
+        settings["Observability:MetricsToken"] = TestKeys.SigningKey();
+
+        Assert.Contains(Errors(settings), e => e.Rule == "metrics-listener" && e.Message.Contains("'+'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("203.0.113.7")]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    public void A_plaintext_metrics_port_on_a_public_address_is_an_error(string address)
+    {
+        var settings = GoodProduction();
+        settings["Observability:MetricsPort"] = "9464";
+        settings["Observability:MetricsAddress"] = address;
+        settings["Observability:MetricsToken"] = TestKeys.SigningKey();
+
+        Assert.Contains(Errors(settings), e => e.Rule == "metrics-listener");
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("10.1.2.3")]
+    [InlineData("172.20.0.4")]
+    [InlineData("192.168.1.9")]
+    [InlineData("fd00::4")]
+    public void A_metrics_port_on_a_loopback_or_private_address_with_the_token_passes(string address)
+    {
+        var settings = GoodProduction();
+        settings["Observability:MetricsPort"] = "9464";
+        settings["Observability:MetricsAddress"] = address;
+        settings["Observability:MetricsToken"] = TestKeys.SigningKey();
+
+        Assert.DoesNotContain(Errors(settings), e => e.Rule == "metrics-listener");
+    }
+
+    [Fact]
+    public void A_metrics_port_without_the_token_is_an_error()
+    {
+        var settings = GoodProduction();
+        settings["Observability:MetricsPort"] = "9464";
+        settings["Observability:MetricsAddress"] = "127.0.0.1";
+
+        Assert.Contains(Errors(settings), e => e.Rule == "metrics-listener");
+    }
+
+    [Theory]
+    [InlineData("http://collector.internal:4318")]
+    [InlineData("collector.internal:4318")]
+    public void An_otlp_endpoint_that_is_not_https_is_an_error(string endpoint)
+    {
+        var settings = GoodProduction();
+        settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint;
+
+        Assert.Contains(Errors(settings), e => e.Rule == "otlp-tls");
+    }
 }
