@@ -1,3 +1,4 @@
+using Convergio.Api.Edge;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -33,6 +34,7 @@ public static class DataExtensions
         {
             services.AddDbContext<ConvergioDb, PostgresConvergioDb>((sp, o) => o
                 .UseNpgsql(postgres)
+                .AddInterceptors(PostgresTlsPin.Instance)
                 .AddInterceptors(sp.GetServices<IInterceptor>()));
             return services;
         }
@@ -69,10 +71,36 @@ public static class DataExtensions
         }
 
         var options = ConfigurationOptions.Parse(redis);
+        // No CertificateValidation callback: the chain and host name are checked against the system store.
+        options.SslProtocols = TlsSetup.Allowed;
         // Never block start-up or requests on Redis: callers fall back when it is down.
         options.AbortOnConnectFail = false;
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
         return services;
+    }
+
+    /// <summary>
+    /// Limits every PostgreSQL connection to TLS 1.2 and 1.3. Set on the connection before it opens,
+    /// where Npgsql reads it into the pool's TLS options (and where it can be read back); it changes
+    /// the protocols only, so certificate validation stays what SSL Mode asks for.
+    /// </summary>
+    private sealed class PostgresTlsPin : DbConnectionInterceptor
+    {
+        public static readonly PostgresTlsPin Instance = new();
+
+        public override InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+        {
+            Pin(connection);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult> ConnectionOpeningAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            Pin(connection);
+            return ValueTask.FromResult(result);
+        }
+
+        private static void Pin(DbConnection connection) => ((Npgsql.NpgsqlConnection)connection).SslClientAuthenticationOptionsCallback ??= TlsSetup.Pin;
     }
 
     /// <summary>WAL lets readers and one writer work at once; foreign keys are off by default in SQLite.</summary>

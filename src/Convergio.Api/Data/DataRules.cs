@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace Convergio.Api.Data;
 
-/// <summary>Production stores data in PostgreSQL over verified TLS.</summary>
+/// <summary>
+/// Production stores data in PostgreSQL over TLS whose certificate is checked: <c>Require</c>
+/// encrypts but accepts any certificate, so a machine in the path could present its own.
+/// </summary>
 internal sealed class PostgresTlsRule : IProductionRule
 {
     public IEnumerable<GuardFinding> Check(IConfiguration configuration)
@@ -21,9 +24,10 @@ internal sealed class PostgresTlsRule : IProductionRule
             yield return new(GuardSeverity.Error, "postgres", "ConnectionStrings:Postgres cannot be parsed.");
             yield break;
         }
-        if (builder.SslMode is not (SslMode.Require or SslMode.VerifyFull))
+        if (builder.SslMode is not (SslMode.VerifyFull or SslMode.VerifyCA))
         {
-            yield return new(GuardSeverity.Error, "postgres", $"ConnectionStrings:Postgres uses SSL Mode={builder.SslMode}; set SSL Mode=VerifyFull (or Require).");
+            yield return new(GuardSeverity.Error, "postgres",
+                $"ConnectionStrings:Postgres uses SSL Mode={builder.SslMode}; set SSL Mode=VerifyFull (or VerifyCA), with Root Certificate=<CA file> when the provider's CA is not in the system store.");
         }
     }
 
@@ -40,7 +44,10 @@ internal sealed class PostgresTlsRule : IProductionRule
     }
 }
 
-/// <summary>Redis, when used, is reached over TLS.</summary>
+/// <summary>
+/// Production keeps its rate-limit counters in Redis, reached over TLS: with in-process counters
+/// only, N replicas would allow N times every budget.
+/// </summary>
 internal sealed class RedisTlsRule : IProductionRule
 {
     public IEnumerable<GuardFinding> Check(IConfiguration configuration)
@@ -48,6 +55,8 @@ internal sealed class RedisTlsRule : IProductionRule
         var connectionString = configuration.GetConnectionString(ConnectionStringNames.Redis);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
+            yield return new(GuardSeverity.Error, "redis",
+                "ConnectionStrings:Redis is not set; Production rate limits are counted in Redis so that every replica shares one budget.");
             yield break;
         }
 

@@ -18,7 +18,8 @@ public sealed class HttpsOptions
 /// Production only: HTTPS responses carry HSTS (two years, subdomains); a plaintext GET or HEAD
 /// is sent to the same URL on https with 301; any other plaintext method is refused with 403,
 /// because redirecting it would have sent its body in clear already and invite a silent retry.
-/// The scheme is the connection's, or X-Forwarded-Proto from a trusted proxy (forwarded headers run first).
+/// The scrape and the probes on the internal metrics port are left alone (MetricsListenerRule
+/// keeps that port on a private address, behind the token). The scheme is the connection's, or X-Forwarded-Proto from a trusted proxy (forwarded headers run first).
 /// </summary>
 public static class HttpsEnforcement
 {
@@ -40,6 +41,7 @@ public static class HttpsEnforcement
             return app;
         }
         var options = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<HttpsOptions>>().Value;
+        var metrics = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Observability.MetricsOptions>>().Value;
         var hsts = options.HstsPreload ? HstsValue + "; preload" : HstsValue;
         return app.Use(async (context, next) =>
         {
@@ -51,6 +53,13 @@ public static class HttpsEnforcement
                     context.Response.Headers.StrictTransportSecurity = hsts;
                     return Task.CompletedTask;
                 });
+                await next(context);
+                return;
+            }
+            // Prometheus and the platform's probes speak plain HTTP to the internal metrics port;
+            // a redirect would send them to the public port (and a probe counts any 3xx as success).
+            if (metrics.IsPlaintextAllowed(context))
+            {
                 await next(context);
                 return;
             }

@@ -66,6 +66,7 @@ public sealed class LayeredRateLimiter
                 // The timeout runs on the real clock on purpose: it bounds latency, not a window.
                 var decision = await _redis.TakeAsync(_options.RedisKeyPrefix + key, budget.PermitLimit, budget.Window, now, cancellationToken)
                     .AsTask().WaitAsync(_redisTimeout, cancellationToken);
+                _metrics.RateLimitStoreReachable(true);
                 return new(decision, Fallback: false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)

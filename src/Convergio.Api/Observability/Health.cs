@@ -12,6 +12,7 @@ namespace Convergio.Api.Observability;
 public static class Health
 {
     private const string ReadyTag = "ready";
+    public const string RedisFallback = "Rate limits are counted per instance until Redis is back.";
 
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {
@@ -34,7 +35,8 @@ public static class Health
         return app;
     }
 
-    // Names the failing check, never its exception: readiness is public.
+    // Names the failing check and our own fixed description of a degradation, never an
+    // exception: readiness is public.
     private static Task WriteReport(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
@@ -42,22 +44,31 @@ public static class Health
         {
             status = report.Status.ToString(),
             checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+            degraded = report.Entries.Where(e => e.Value.Status == HealthStatus.Degraded)
+                .ToDictionary(e => e.Key, e => e.Value.Description),
         }));
     }
 
-    private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+    /// <summary>
+    /// Redis down is Degraded, not Unhealthy: the limiter falls back in-process, and a short outage
+    /// of the managed Redis must not take every replica out of rotation at once.
+    /// </summary>
+    private sealed class RedisHealthCheck(IConnectionMultiplexer redis, SecurityMetrics metrics) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
+            var reachable = false;
             try
             {
                 await redis.GetDatabase().PingAsync();
-                return HealthCheckResult.Healthy();
+                reachable = true;
             }
-            catch (RedisException)
+            catch (Exception e) when (e is RedisException or TimeoutException)
             {
-                return HealthCheckResult.Unhealthy("Redis is unreachable.");
+                // Reported below as the fallback.
             }
+            metrics.RateLimitStoreReachable(reachable);
+            return reachable ? HealthCheckResult.Healthy() : HealthCheckResult.Degraded(RedisFallback);
         }
     }
 }

@@ -22,7 +22,16 @@ public sealed class MetricsOptions
     /// <summary>A bearer token (from the secret store) Prometheus must present; compared in constant time.</summary>
     public string? MetricsToken { get; set; }
 
+    /// <summary>The address the metrics listener binds to; by default the host of the server's first URL.</summary>
+    public string? MetricsAddress { get; set; }
+
     public bool Exposed => MetricsPort is not null || !string.IsNullOrEmpty(MetricsToken);
+
+    /// <summary>Requests on the metrics port that the HTTPS redirect leaves alone: the scrape and the probes.</summary>
+    public bool IsPlaintextAllowed(HttpContext context) =>
+        MetricsPort is int port && context.Connection.LocalPort == port
+        && (context.Request.Path.Equals(MetricsEndpoint.Path, StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>
@@ -73,20 +82,34 @@ public static class MetricsEndpoint
 
     /// <summary>
     /// Adds the metrics port to the addresses the server already listens on (from <c>urls</c>,
-    /// <c>http_ports</c>/<c>https_ports</c> or Kestrel's default), on the same host as the first of them.
+    /// <c>http_ports</c>/<c>https_ports</c> or Kestrel's default), on <see cref="ListenerHost"/>.
     /// </summary>
     private static void ListenOnMetricsPort(WebApplicationBuilder builder, int port)
     {
         var configuration = builder.Configuration;
-        var kestrelEndpoints = configuration.GetSection("Kestrel:Endpoints");
-        if (kestrelEndpoints.GetChildren().Any())
+        var url = $"http://{ListenerHost(configuration)}:{port}";
+        if (configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
         {
             // Explicit Kestrel endpoints replace the urls setting, so the port joins them instead.
-            var host = HostOf(kestrelEndpoints.GetChildren().First()["Url"]);
-            configuration.AddInMemoryCollection([new("Kestrel:Endpoints:Metrics:Url", $"http://{host}:{port}")]);
+            configuration.AddInMemoryCollection([new("Kestrel:Endpoints:Metrics:Url", url)]);
             return;
         }
+        builder.WebHost.UseUrls([.. ServerUrls(configuration), url]);
+    }
 
+    /// <summary>Where the plaintext metrics listener binds: <c>Observability:MetricsAddress</c>, else the host of the first server URL.</summary>
+    internal static string ListenerHost(IConfiguration configuration)
+    {
+        if (configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.MetricsAddress is { Length: > 0 } address)
+        {
+            return address.Contains(':', StringComparison.Ordinal) && !address.StartsWith('[') ? $"[{address}]" : address;
+        }
+        var kestrelEndpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren().ToList();
+        return HostOf(kestrelEndpoints.Count > 0 ? kestrelEndpoints[0]["Url"] : ServerUrls(configuration)[0]);
+    }
+
+    private static List<string> ServerUrls(IConfiguration configuration)
+    {
         var urls = (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         if (urls.Count == 0)
         {
@@ -97,7 +120,7 @@ public static class MetricsEndpoint
         {
             urls.Add("http://localhost:5000");
         }
-        builder.WebHost.UseUrls([.. urls, $"http://{HostOf(urls[0])}:{port}"]);
+        return urls;
     }
 
     private static IEnumerable<string> Ports(string? value) =>
@@ -139,6 +162,52 @@ public static class MetricsEndpoint
                 SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim())),
                 SHA256.HashData(Encoding.UTF8.GetBytes(token)));
         }
+    }
+}
+
+/// <summary>
+/// The metrics port is plaintext, so in Production it may listen only on a loopback or private
+/// address, and the scrape needs the bearer token as well: never an open plaintext listener
+/// on a public (or every) address. Scraping through the public HTTPS port needs only the token.
+/// </summary>
+internal sealed class MetricsListenerRule : IProductionRule
+{
+    public IEnumerable<GuardFinding> Check(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>();
+        if (options?.MetricsPort is null)
+        {
+            yield break;
+        }
+        var host = MetricsEndpoint.ListenerHost(configuration);
+        if (!IsLoopbackOrPrivate(host))
+        {
+            yield return new(GuardSeverity.Error, "metrics-listener",
+                $"The plaintext metrics port {options.MetricsPort} would listen on '{host}'; set Observability:MetricsAddress to a loopback or private address, or scrape /metrics through the HTTPS port with the token only.");
+        }
+        if (string.IsNullOrEmpty(options.MetricsToken))
+        {
+            yield return new(GuardSeverity.Error, "metrics-listener", $"Observability:MetricsPort needs {MetricsOptions.TokenKey} as well in Production.");
+        }
+    }
+
+    internal static bool IsLoopbackOrPrivate(string host)
+    {
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        if (!System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) || address.Equals(System.Net.IPAddress.Any) || address.Equals(System.Net.IPAddress.IPv6Any))
+        {
+            return false;
+        }
+        if (System.Net.IPAddress.IsLoopback(address) || address.IsIPv6UniqueLocal)
+        {
+            return true;
+        }
+        var bytes = address.MapToIPv4().GetAddressBytes();
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            && (bytes[0] == 10 || (bytes[0] == 172 && (bytes[1] & 0xF0) == 16) || (bytes[0] == 192 && bytes[1] == 168));
     }
 }
 

@@ -18,6 +18,7 @@ public sealed class SecurityMetrics
     private readonly Counter<long> _webhookSignatureFailures;
     private readonly Counter<long> _cspViolations;
     private readonly UpDownCounter<long> _activeSessions;
+    private volatile bool _rateLimitFallbackActive;
 
     public SecurityMetrics(IMeterFactory meterFactory)
     {
@@ -29,6 +30,8 @@ public sealed class SecurityMetrics
         _corsRejections = meter.CreateCounter<long>("convergio.cors.rejections", description: "Cross-origin requests from origins outside the allowlist.");
         _webhookSignatureFailures = meter.CreateCounter<long>("convergio.webhooks.signature_failures", description: "Webhook deliveries whose signature did not verify, by provider.");
         _cspViolations = meter.CreateCounter<long>("convergio.csp.violations", description: "Content-Security-Policy violations reported by browsers.");
+        meter.CreateObservableGauge("convergio.ratelimit.fallback_active", () => _rateLimitFallbackActive ? 1 : 0,
+            description: "1 while Redis is unreachable and rate limits are counted per instance, else 0.");
         _activeSessions = meter.CreateUpDownCounter<long>("convergio.sessions.active", description: "Sessions created minus sessions ended, since this instance started.");
     }
 
@@ -38,7 +41,14 @@ public sealed class SecurityMetrics
         new KeyValuePair<string, object?>("policy", policy),
         new KeyValuePair<string, object?>("fallback", fallback));
 
-    public void RateLimitFallback(string policy) => _rateLimitFallbacks.Add(1, new KeyValuePair<string, object?>("policy", policy));
+    public void RateLimitFallback(string policy)
+    {
+        _rateLimitFallbackActive = true;
+        _rateLimitFallbacks.Add(1, new KeyValuePair<string, object?>("policy", policy));
+    }
+
+    /// <summary>What the last look at Redis (a decision or a readiness probe) found.</summary>
+    public void RateLimitStoreReachable(bool reachable) => _rateLimitFallbackActive = !reachable;
 
     public void CsrfRejected(string reason) => _csrfRejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

@@ -1,4 +1,6 @@
+using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Secrets;
+using Convergio.Api.Edge;
 
 namespace Convergio.Api.Secrets;
 
@@ -10,6 +12,9 @@ public interface ISecretStore
 
 internal sealed class KeyVaultSecretStore(SecretClient client) : ISecretStore
 {
+    /// <summary>The vault's transport: TLS 1.2+ like every outbound connection.</summary>
+    public static SecretClientOptions ClientOptions() => new() { Transport = new PinnedTransport(TlsSetup.PinnedHandler()) };
+
     public async IAsyncEnumerable<KeyValuePair<string, string>> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var properties in client.GetPropertiesOfSecretsAsync(cancellationToken))
@@ -73,4 +78,10 @@ internal sealed class SecretStoreConfigurationProvider(ISecretStore store, TimeS
     }
 
     public void Dispose() => _timer?.Dispose();
+}
+
+/// <summary>The Azure SDK transport over a pinned handler, kept readable so the pin can be checked.</summary>
+internal sealed class PinnedTransport(SocketsHttpHandler handler) : HttpClientTransport(handler)
+{
+    public SocketsHttpHandler Handler => handler;
 }

@@ -32,7 +32,7 @@ public static class SecretsExtensions
         if (!string.IsNullOrWhiteSpace(vault))
         {
             // Managed identity in Azure; developer credentials locally. See docs/secrets.md.
-            var client = new SecretClient(new Uri(vault), new DefaultAzureCredential());
+            var client = new SecretClient(new Uri(vault), new DefaultAzureCredential(), KeyVaultSecretStore.ClientOptions());
             configuration.Add(new SecretStoreConfigurationSource(new KeyVaultSecretStore(client), TimeSpan.FromMinutes(5)));
         }
 

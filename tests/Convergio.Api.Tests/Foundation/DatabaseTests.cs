@@ -1,6 +1,5 @@
 using Convergio.Api.Data;
 using Convergio.Api.Tests.Infrastructure;
-using Convergio.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,22 +74,6 @@ public sealed class DatabaseTests
 
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("\"database\":\"Unhealthy\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-    }
-
-    [Fact]
-    public async Task Readiness_is_503_naming_redis_when_it_is_unreachable()
-    {
-        using var nothingListens = Loopback.RefusingPort(out var port);
-        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Redis"] = $"127.0.0.1:{port},connectTimeout=200,syncTimeout=200,asyncTimeout=200",
-        });
-        using var client = factory.CreateClient();
-
-        var response = await client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
-
-        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Contains("\"redis\":\"Unhealthy\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
     private sealed class ProductionEnvironment : IHostEnvironment

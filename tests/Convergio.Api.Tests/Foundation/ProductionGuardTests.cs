@@ -12,6 +12,7 @@ public sealed class ProductionGuardTests
         ["Encryption:Keys:0"] = TestKeys.FernetKey(),
         ["ConnectionStrings:Postgres"] = "Host=db.internal;Database=convergio;Username=app;SSL Mode=VerifyFull",
         ["ConnectionStrings:Redis"] = "cache.internal:6380,ssl=true",
+        ["Sentry:Dsn"] = "https://public@sentry.example/1",
     };
 
     private static IReadOnlyList<GuardFinding> Errors(Dictionary<string, string?> settings) =>
@@ -85,7 +86,8 @@ public sealed class ProductionGuardTests
     [InlineData(null)]
     [InlineData("Host=db;Database=c;Username=a;SSL Mode=Prefer")]
     [InlineData("Host=db;Database=c;Username=a;SSL Mode=Disable")]
-    public void Postgres_missing_or_without_required_tls_is_an_error(string? connectionString)
+    [InlineData("Host=db;Database=c;Username=a;SSL Mode=Require")]
+    public void Postgres_missing_or_without_certificate_validation_is_an_error(string? connectionString)
     {
         var settings = GoodProduction();
         settings["ConnectionStrings:Postgres"] = connectionString;
@@ -93,11 +95,13 @@ public sealed class ProductionGuardTests
         Assert.Contains(Errors(settings), e => e.Rule == "postgres");
     }
 
-    [Fact]
-    public void Postgres_with_ssl_mode_require_passes()
+    [Theory]
+    [InlineData("VerifyFull")]
+    [InlineData("VerifyCA")]
+    public void Postgres_with_a_verifying_ssl_mode_passes(string mode)
     {
         var settings = GoodProduction();
-        settings["ConnectionStrings:Postgres"] = "Host=db;Database=c;Username=a;SSL Mode=Require";
+        settings["ConnectionStrings:Postgres"] = $"Host=db;Database=c;Username=a;SSL Mode={mode};Root Certificate=/etc/ssl/provider-ca.pem";
 
         Assert.DoesNotContain(Errors(settings), e => e.Rule == "postgres");
     }
@@ -112,12 +116,46 @@ public sealed class ProductionGuardTests
     }
 
     [Fact]
-    public void Redis_unset_is_allowed()
+    public void Redis_unset_is_an_error()
     {
         var settings = GoodProduction();
         settings.Remove("ConnectionStrings:Redis");
 
-        Assert.DoesNotContain(Errors(settings), e => e.Rule == "redis");
+        Assert.Contains(Errors(settings), e => e.Rule == "redis");
+    }
+
+    [Fact]
+    public void Sentry_unset_is_an_error()
+    {
+        var settings = GoodProduction();
+        settings.Remove("Sentry:Dsn");
+
+        Assert.Contains(Errors(settings), e => e.Rule == "sentry");
+    }
+
+    [Fact]
+    public void Sentry_disabled_explicitly_is_a_warning_naming_the_checklist_line()
+    {
+        var settings = GoodProduction();
+        settings.Remove("Sentry:Dsn");
+        settings["Sentry:Disabled"] = "true";
+
+        var findings = ProductionGuard.Check(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+        var warning = Assert.Single(findings, f => f.Rule == "sentry");
+        Assert.Equal(GuardSeverity.Warning, warning.Severity);
+        Assert.Contains("Sentry enabled with PII sanitization", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://public@sentry.example/1")]
+    [InlineData("sentry.example/1")]
+    public void A_sentry_dsn_that_is_not_https_is_an_error(string dsn)
+    {
+        var settings = GoodProduction();
+        settings["Sentry:Dsn"] = dsn;
+
+        Assert.Contains(Errors(settings), e => e.Rule == "sentry-tls");
     }
 
     [Theory]
@@ -152,5 +190,67 @@ public sealed class ProductionGuardTests
         settings["Encryption:Keys:0"] = key;
 
         Assert.Contains(Errors(settings), e => e.Rule == "encryption-keys");
+    }
+
+    [Fact]
+    public void A_plaintext_metrics_port_on_every_address_is_an_error()
+    {
+        var settings = GoodProduction();
+        settings["urls"] = "http://+:8080";
+        settings["Observability:MetricsPort"] = "9464";
+        settings["Observability:MetricsToken"] = TestKeys.SigningKey();
+
+        Assert.Contains(Errors(settings), e => e.Rule == "metrics-listener" && e.Message.Contains("'+'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("203.0.113.7")]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    public void A_plaintext_metrics_port_on_a_public_address_is_an_error(string address)
+    {
+        var settings = GoodProduction();
+        settings["Observability:MetricsPort"] = "9464";
+        settings["Observability:MetricsAddress"] = address;
+        settings["Observability:MetricsToken"] = TestKeys.SigningKey();
+
+        Assert.Contains(Errors(settings), e => e.Rule == "metrics-listener");
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("10.1.2.3")]
+    [InlineData("172.20.0.4")]
+    [InlineData("192.168.1.9")]
+    [InlineData("fd00::4")]
+    public void A_metrics_port_on_a_loopback_or_private_address_with_the_token_passes(string address)
+    {
+        var settings = GoodProduction();
+        settings["Observability:MetricsPort"] = "9464";
+        settings["Observability:MetricsAddress"] = address;
+        settings["Observability:MetricsToken"] = TestKeys.SigningKey();
+
+        Assert.DoesNotContain(Errors(settings), e => e.Rule == "metrics-listener");
+    }
+
+    [Fact]
+    public void A_metrics_port_without_the_token_is_an_error()
+    {
+        var settings = GoodProduction();
+        settings["Observability:MetricsPort"] = "9464";
+        settings["Observability:MetricsAddress"] = "127.0.0.1";
+
+        Assert.Contains(Errors(settings), e => e.Rule == "metrics-listener");
+    }
+
+    [Theory]
+    [InlineData("http://collector.internal:4318")]
+    [InlineData("collector.internal:4318")]
+    public void An_otlp_endpoint_that_is_not_https_is_an_error(string endpoint)
+    {
+        var settings = GoodProduction();
+        settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint;
+
+        Assert.Contains(Errors(settings), e => e.Rule == "otlp-tls");
     }
 }

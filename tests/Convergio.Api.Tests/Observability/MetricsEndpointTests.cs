@@ -2,8 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using Convergio.Api.Edge;
 using Convergio.Api.Observability;
+using Convergio.Api.Tests.Edge;
 using Convergio.Api.Tests.Infrastructure;
 using Convergio.Testing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Convergio.Api.Tests.Observability;
@@ -124,5 +128,53 @@ public sealed class MetricsEndpointTests
         Assert.Equal(HttpStatusCode.Unauthorized, withSpoofedHost.StatusCode);
         Assert.Equal(HttpStatusCode.OK, onMetricsPort.StatusCode);
         Assert.Contains("http_server_request_duration_seconds", await onMetricsPort.Content.ReadAsStringAsync(cancel));
+    }
+
+    /// <summary>
+    /// Prometheus and the platform's probes speak plain HTTP to the internal metrics port: in
+    /// Production they get their answer there, not a redirect to the public HTTPS port; every
+    /// other route on that port is still redirected.
+    /// </summary>
+    [Fact]
+    public async Task In_production_the_scrape_and_the_probes_on_the_metrics_port_are_not_redirected()
+    {
+        var token = TestKeys.SigningKey();
+        var metricsPort = 0;
+        // The public listener takes port 0; the metrics port must be named up front.
+        await using var factory = await Loopback.StartOnFreePortAsync(async port =>
+        {
+            metricsPort = port;
+            var candidate = EdgeTestSupport.Production(new Dictionary<string, string?>
+            {
+                ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
+                ["Observability:MetricsPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [MetricsOptions.TokenKey] = token,
+            });
+            candidate.UseKestrel();
+            try
+            {
+                candidate.StartServer();
+                return candidate;
+            }
+            catch (IOException e) when (Loopback.SaysAddressInUse(e.Message))
+            {
+                await candidate.DisposeAsync();
+                return null;
+            }
+        });
+        var publicPort = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Select(address => new Uri(address).Port).Single(port => port != metricsPort);
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+        var cancel = TestContext.Current.CancellationToken;
+
+        var scrape = await ScrapeAsync(client, token);
+        var ready = await client.GetAsync("/health/ready", cancel);
+        var apiOnMetricsPort = await client.GetAsync("/api/v1/auth/me", cancel);
+        var probeOnPublicPort = await client.GetAsync(new Uri($"http://127.0.0.1:{publicPort}/health/ready"), cancel);
+
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.MovedPermanently, apiOnMetricsPort.StatusCode);
+        Assert.Equal(HttpStatusCode.MovedPermanently, probeOnPublicPort.StatusCode);
     }
 }

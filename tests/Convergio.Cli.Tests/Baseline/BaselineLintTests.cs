@@ -45,6 +45,8 @@ public sealed class BaselineLintTests
             $"Security__SigningKeys__0={WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(64))}",
             $"Encryption__Keys__0={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_')}",
             "ConnectionStrings__Postgres=Host=db.internal;Database=convergio;Username=app;SSL Mode=VerifyFull",
+            "ConnectionStrings__Redis=cache.internal:6380,ssl=true",
+            "Sentry__Dsn=https://public@sentry.example/1",
             "ALLOWED_ORIGINS=https://app.example.test",
             "WebAuthn__RpId=example.test");
 

@@ -8,7 +8,8 @@ namespace Convergio.Cli.Tests.Baseline;
 
 /// <summary>
 /// A loopback TLS front for the test PostgreSQL server (which runs without TLS), so the API can
-/// start in Production, whose guard requires <c>SSL Mode=Require</c> or stronger. It answers
+/// start in Production, whose guard requires <c>SSL Mode=VerifyFull</c> (trusting
+/// <see cref="Certificate"/> as the root). It answers
 /// PostgreSQL's SSLRequest with 'S', terminates TLS with a generated certificate and relays the
 /// plaintext protocol to the real server.
 /// </summary>
@@ -33,6 +34,8 @@ public sealed class PostgresTlsFront : IAsyncDisposable
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public X509Certificate2 Certificate => _certificate;
 
     private async Task AcceptAsync()
     {

@@ -12,23 +12,27 @@ namespace Convergio.Cli.Tests.Baseline;
 
 /// <summary>
 /// This project's API as a real process in Production: generated keys, a fresh PostgreSQL
-/// database reached through <see cref="PostgresTlsFront"/>, and Kestrel serving HTTPS (generated
-/// certificate) and plain HTTP on loopback ports.
+/// database reached through <see cref="PostgresTlsFront"/> with its certificate verified, Redis
+/// over TLS (<see cref="TlsRedisServer"/>, trusted through <c>SSL_CERT_FILE</c>), error
+/// reporting explicitly disabled, and Kestrel serving HTTPS (generated certificate) and plain
+/// HTTP on loopback ports.
 /// </summary>
 public sealed class ProductionApi : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly PostgresTlsFront _postgres;
+    private readonly TlsRedisServer _redis;
     private readonly string _adminConnectionString;
     private readonly string _database;
 
     private readonly List<Uri> _addresses = [];
 
-    private ProductionApi(Process process, PostgresTlsFront postgres, string adminConnectionString, string database, X509Certificate2 certificate, int httpsPort)
+    private ProductionApi(Process process, PostgresTlsFront postgres, TlsRedisServer redis, string adminConnectionString, string database, X509Certificate2 certificate, int httpsPort)
     {
         _process = process;
         _postgres = postgres;
+        _redis = redis;
         _adminConnectionString = adminConnectionString;
         _database = database;
         Certificate = certificate;
@@ -77,8 +81,10 @@ public sealed class ProductionApi : IAsyncDisposable
             Host = "127.0.0.1",
             Port = front.Port,
             Database = database,
-            SslMode = SslMode.Require,
+            SslMode = SslMode.VerifyFull,
+            RootCertificate = TestCertificates.WritePem(front.Certificate),
         }.ToString();
+        var redis = await TlsRedisServer.StartAsync(cancellationToken);
 
         var certificate = TestCertificates.Loopback();
         var directory = Directory.CreateTempSubdirectory("convergio-production-").FullName;
@@ -101,6 +107,11 @@ public sealed class ProductionApi : IAsyncDisposable
             }
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             start.Environment["ConnectionStrings__Postgres"] = throughTls;
+            start.Environment["ConnectionStrings__Redis"] = redis.ConnectionString;
+            // The system trust store of this process holds only the test Redis certificate.
+            start.Environment["SSL_CERT_FILE"] = redis.CertificatePemPath;
+            start.Environment["SSL_CERT_DIR"] = directory;
+            start.Environment["Sentry__Disabled"] = "true";
             start.Environment["Security__SigningKeys__0"] = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(64));
             start.Environment["Encryption__Keys__0"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_');
             start.Environment["Email__PickupDirectory"] = Path.Combine(directory, "mail");
@@ -110,7 +121,7 @@ public sealed class ProductionApi : IAsyncDisposable
             start.Environment["Kestrel__Endpoints__Http__Url"] = "http://127.0.0.1:0";
             start.Environment["Https__RedirectPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-            var api = new ProductionApi(Process.Start(start)!, front, postgres, database, certificate, httpsPort);
+            var api = new ProductionApi(Process.Start(start)!, front, redis, postgres, database, certificate, httpsPort);
             api._process.BeginOutputReadLine();
             api._process.BeginErrorReadLine();
             if (await api.WaitUntilLiveAsync(cancellationToken))
@@ -176,6 +187,7 @@ public sealed class ProductionApi : IAsyncDisposable
         }
         _process.Dispose();
         await _postgres.DisposeAsync();
+        await _redis.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(_adminConnectionString);
         await connection.OpenAsync();

@@ -24,6 +24,12 @@ public sealed class ProductionBaselineTests
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var api = await ProductionApi.StartAsync(postgres!, cancellationToken);
 
+        using (var client = api.Client())
+        {
+            var ready = await client.GetStringAsync("/health/ready", cancellationToken);
+            Assert.Contains("\"redis\":\"Healthy\"", ready, StringComparison.Ordinal);
+        }
+
         var account = new TestAccount($"baseline-{Guid.NewGuid():N}@example.com", "pw-" + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(18)));
         using (var client = api.Client())
         {
