@@ -58,24 +58,27 @@ app.UseRouting();
 app.UseRequestBodyLimit();
 app.UseAuthentication();
 app.UseCsrfProtection();
+app.UseUtf8Bodies();
 app.UseRateLimits();
 app.UseAuthorization();
 
-app.MapHealth();
-app.MapMetrics();
-app.MapAuth();
-app.MapCspReports();
-app.MapProviderKeys();
-app.MapStripeWebhooks();
-app.MapTenancy();
-app.MapAdmin();
-app.MapStepUp();
-app.MapMfa();
-app.MapPasskeys();
-app.MapEmailVerification();
-app.MapApiDocs();
-app.MapAudit();
-app.MapDisclosure();
+// Every endpoint below binds only plain text (Edge/PlainTextInput).
+var api = app.MapGroup("").RequirePlainTextInput();
+api.MapHealth();
+api.MapMetrics();
+api.MapAuth();
+api.MapCspReports();
+api.MapProviderKeys();
+api.MapStripeWebhooks();
+api.MapTenancy();
+api.MapAdmin();
+api.MapStepUp();
+api.MapMfa();
+api.MapPasskeys();
+api.MapEmailVerification();
+api.MapApiDocs();
+api.MapAudit();
+api.MapDisclosure();
 
 try
 {

@@ -1,3 +1,5 @@
+using Convergio.Api.Edge;
+
 namespace Convergio.Api.Tenancy;
 
 // Mass assignment: request bodies carry only what the caller may set. Tier, orgId, createdBy, platform-admin
@@ -23,10 +25,10 @@ public sealed record InviteResponse(Guid Id, string Email, OrgRole Role, DateTim
 
 public sealed record AcceptInviteRequest(string? Token);
 
-public sealed record CreateProjectRequest(string? Name, string? Description);
+public sealed record CreateProjectRequest(string? Name, [property: MultiLine] string? Description);
 
 /// <summary>Absent fields stay as they are; an empty description clears it.</summary>
-public sealed record UpdateProjectRequest(string? Name, string? Description);
+public sealed record UpdateProjectRequest(string? Name, [property: MultiLine] string? Description);
 
 public sealed record ProjectResponse(Guid Id, string Name, string? Description, Guid CreatedBy, DateTime CreatedAt, DateTime UpdatedAt)
 {
