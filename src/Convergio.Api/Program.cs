@@ -24,6 +24,7 @@ builder.AddStructuredLogging();
 builder.AddObservability();
 builder.AddProblemDetailsEverywhere();
 builder.AddRequestBodyLimit();
+builder.AddHostAllowlist();
 builder.AddTrustedProxies();
 builder.AddHttpsEnforcement();
 builder.AddModernTls();
@@ -48,6 +49,7 @@ builder.AddEmailVerification();
 var app = builder.Build();
 
 // The order is the contract in DESIGN.md: each protection sees what the previous one allowed.
+app.UseHostAllowlist();
 app.UseForwardedHeaders();
 app.UseRequestId();
 app.UseHttpsEnforcement();

@@ -19,6 +19,7 @@ public sealed class HttpsOptions
 /// is sent to the same URL on https with 301; any other plaintext method is refused with 403,
 /// because redirecting it would have sent its body in clear already and invite a silent retry.
 /// The scheme is the connection's, or X-Forwarded-Proto from a trusted proxy (forwarded headers run first).
+/// Platform probes of the two health paths are answered over plain HTTP.
 /// </summary>
 public static class HttpsEnforcement
 {
@@ -51,6 +52,13 @@ public static class HttpsEnforcement
                     context.Response.Headers.StrictTransportSecurity = hsts;
                     return Task.CompletedTask;
                 });
+                await next(context);
+                return;
+            }
+
+            if (Observability.Health.IsProbe(request))
+            {
+                // Platform probes call the pod over plain HTTP; the health paths carry no data.
                 await next(context);
                 return;
             }

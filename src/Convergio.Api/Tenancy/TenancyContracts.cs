@@ -21,7 +21,10 @@ public sealed record ChangeRoleRequest(OrgRole? Role);
 
 public sealed record CreateInviteRequest(string? Email, OrgRole? Role);
 
-public sealed record InviteResponse(Guid Id, string Email, OrgRole Role, DateTime CreatedAt, DateTime ExpiresAt);
+public sealed record InviteResponse(Guid Id, string Email, OrgRole Role, Guid InvitedBy, DateTime CreatedAt, DateTime ExpiresAt)
+{
+    public static InviteResponse From(Invite i) => new(i.Id, i.Email, i.Role, i.InvitedBy, i.CreatedAt, i.ExpiresAt);
+}
 
 public sealed record AcceptInviteRequest(string? Token);
 
@@ -49,6 +52,7 @@ public static class TenancyAuditActions
     public const string InviteCreated = "invite.created";
     public const string InviteAccepted = "invite.accepted";
     public const string InviteAcceptFailed = "invite.accept_failed";
+    public const string InviteRevoked = "invite.revoked";
     public const string ProjectCreated = "project.created";
     public const string ProjectUpdated = "project.updated";
     public const string ProjectDeleted = "project.deleted";

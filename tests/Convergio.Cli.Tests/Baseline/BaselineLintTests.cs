@@ -46,6 +46,7 @@ public sealed class BaselineLintTests
             $"Encryption__Keys__0={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_')}",
             "ConnectionStrings__Postgres=Host=db.internal;Database=convergio;Username=app;SSL Mode=VerifyFull",
             "ALLOWED_ORIGINS=https://app.example.test",
+            "AllowedHosts=api.example.test",
             "WebAuthn__RpId=example.test");
 
         var (exitCode, output, _) = await BaselineCli.RunAsync("lint", "--env-file", path, "--format", "sarif");

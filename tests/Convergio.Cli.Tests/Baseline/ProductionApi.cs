@@ -90,6 +90,7 @@ public sealed class ProductionApi : IAsyncDisposable
             start.Environment.Remove(inherited);
         }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["AllowedHosts"] = "127.0.0.1;localhost";
         start.Environment["ConnectionStrings__Postgres"] = throughTls;
         start.Environment["Security__SigningKeys__0"] = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(64));
         start.Environment["Encryption__Keys__0"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_');
