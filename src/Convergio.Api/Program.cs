@@ -28,6 +28,7 @@ try
     builder.AddObservability();
     builder.AddProblemDetailsEverywhere();
     builder.AddRequestBodyLimit();
+    builder.AddHostAllowlist();
     builder.AddTrustedProxies();
     builder.AddHttpsEnforcement();
     builder.AddModernTls();
@@ -52,6 +53,7 @@ try
     var app = builder.Build();
 
     // The order is the contract in DESIGN.md: each protection sees what the previous one allowed.
+    app.UseHostAllowlist();
     app.UseForwardedHeaders();
     app.UseRequestId();
     app.UseHttpsEnforcement();
@@ -62,24 +64,27 @@ try
     app.UseRequestBodyLimit();
     app.UseAuthentication();
     app.UseCsrfProtection();
+    app.UseUtf8Bodies();
     app.UseRateLimits();
     app.UseAuthorization();
 
-    app.MapHealth();
-    app.MapMetrics();
-    app.MapAuth();
-    app.MapCspReports();
-    app.MapProviderKeys();
-    app.MapStripeWebhooks();
-    app.MapTenancy();
-    app.MapAdmin();
-    app.MapStepUp();
-    app.MapMfa();
-    app.MapPasskeys();
-    app.MapEmailVerification();
-    app.MapApiDocs();
-    app.MapAudit();
-    app.MapDisclosure();
+    // Every endpoint below binds only plain text (Edge/PlainTextInput).
+    var api = app.MapGroup("").RequirePlainTextInput();
+    api.MapHealth();
+    api.MapMetrics();
+    api.MapAuth();
+    api.MapCspReports();
+    api.MapProviderKeys();
+    api.MapStripeWebhooks();
+    api.MapTenancy();
+    api.MapAdmin();
+    api.MapStepUp();
+    api.MapMfa();
+    api.MapPasskeys();
+    api.MapEmailVerification();
+    api.MapApiDocs();
+    api.MapAudit();
+    api.MapDisclosure();
 
     await app.RunAsync();
     return 0;

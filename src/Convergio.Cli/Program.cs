@@ -8,6 +8,7 @@ var root = new RootCommand("Operate a Convergio deployment: database, keys, conf
     KeysCommand.Create(),
     AuditCommand.Create(),
     AdminCommand.Create(),
+    UsersCommand.Create(),
     Convergio.Cli.Baseline.BaselineCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

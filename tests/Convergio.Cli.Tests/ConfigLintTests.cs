@@ -26,6 +26,19 @@ public sealed class ConfigLintTests
         Assert.Contains("[postgres]", text, StringComparison.Ordinal);
         Assert.Contains("[cors-origins]", text, StringComparison.Ordinal);
         Assert.Contains("[encryption-keys]", text, StringComparison.Ordinal);
+        Assert.Contains("[allowed-hosts]", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("*")]
+    [InlineData("api.convergio.io;*")]
+    public void Lint_refuses_allowed_hosts_that_let_any_host_through(string allowedHosts)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AllowedHosts"] = allowedHosts }).Build();
+        var output = new StringWriter();
+
+        Assert.Equal(1, ConfigCommand.Lint(configuration, output));
+        Assert.Contains("[allowed-hosts]", output.ToString(), StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string?> SoundProduction() => new()

@@ -7,7 +7,7 @@ public sealed class User
 {
     public Guid Id { get; set; }
 
-    /// <summary>Trimmed and lower-cased; unique.</summary>
+    /// <summary>Normalized (<see cref="Emails.Normalize"/>); unique.</summary>
     public required string Email { get; set; }
 
     public string? FullName { get; set; }

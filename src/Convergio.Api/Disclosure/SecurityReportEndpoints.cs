@@ -13,9 +13,9 @@ namespace Convergio.Api.Disclosure;
 public sealed record SecurityReportRequest(
     string? ReporterEmail,
     string? AffectedComponent,
-    string? ReproductionSteps,
-    string? Impact,
-    string? SuggestedMitigation,
+    [property: MultiLine] string? ReproductionSteps,
+    [property: MultiLine] string? Impact,
+    [property: MultiLine] string? SuggestedMitigation,
     string? Severity);
 
 public sealed record SecurityReportAccepted(Guid ReportId);

@@ -19,7 +19,9 @@ public sealed class HttpsOptions
 /// is sent to the same URL on https with 301; any other plaintext method is refused with 403,
 /// because redirecting it would have sent its body in clear already and invite a silent retry.
 /// The scrape and the probes on the internal metrics port are left alone (MetricsListenerRule
-/// keeps that port on a private address, behind the token). The scheme is the connection's, or X-Forwarded-Proto from a trusted proxy (forwarded headers run first).
+/// keeps that port on a private address, behind the token), and platform probes of the two health
+/// paths are answered over plain HTTP. The scheme is the connection's, or X-Forwarded-Proto from a
+/// trusted proxy (forwarded headers run first).
 /// </summary>
 public static class HttpsEnforcement
 {
@@ -60,6 +62,13 @@ public static class HttpsEnforcement
             // a redirect would send them to the public port (and a probe counts any 3xx as success).
             if (metrics.IsPlaintextAllowed(context))
             {
+                await next(context);
+                return;
+            }
+
+            if (Observability.Health.IsProbe(request))
+            {
+                // Platform probes call the pod over plain HTTP; the health paths carry no data.
                 await next(context);
                 return;
             }

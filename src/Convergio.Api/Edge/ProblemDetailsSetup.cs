@@ -8,7 +8,8 @@ namespace Convergio.Api.Edge;
 /// <summary>
 /// Every error is <c>application/problem+json</c> with status, title, detail and traceId:
 /// framework rejections of bad input keep their 4xx status, unknown routes are 404,
-/// and an unhandled exception is a generic 500 without internals outside Development.
+/// an unhandled exception is a generic 500 without internals outside Development, and the
+/// body is problem+json whatever the request's <c>Accept</c> says.
 /// </summary>
 public static class ProblemDetailsSetup
 {
@@ -20,10 +21,31 @@ public static class ProblemDetailsSetup
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
             context.ProblemDetails.Detail ??= context.ProblemDetails.Title;
         });
+        WriteWhateverTheAcceptHeader(builder.Services);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return builder;
+    }
+
+    /// <summary>
+    /// The framework's writer declines a request whose <c>Accept</c> excludes JSON, and then
+    /// <c>IProblemDetailsService.WriteAsync</c> throws: a 401 or 429 for <c>Accept: text/html</c>
+    /// became a 500. This API has no other error format, so the same writer answers every request.
+    /// </summary>
+    private static void WriteWhateverTheAcceptHeader(IServiceCollection services)
+    {
+        var framework = services.Single(d => d.ServiceType == typeof(IProblemDetailsWriter) && d.ImplementationType is not null);
+        services.Remove(framework);
+        services.AddSingleton<IProblemDetailsWriter>(provider =>
+            new AnyAcceptProblemDetailsWriter((IProblemDetailsWriter)ActivatorUtilities.CreateInstance(provider, framework.ImplementationType!)));
+    }
+
+    private sealed class AnyAcceptProblemDetailsWriter(IProblemDetailsWriter framework) : IProblemDetailsWriter
+    {
+        public bool CanWrite(ProblemDetailsContext context) => true;
+
+        public ValueTask WriteAsync(ProblemDetailsContext context) => framework.WriteAsync(context);
     }
 
     /// <summary>The exception handler and status-code pages, so even an empty 404/405/415 gets a body.</summary>

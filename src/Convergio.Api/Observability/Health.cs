@@ -13,6 +13,13 @@ public static class Health
 {
     private const string ReadyTag = "ready";
     public const string RedisFallback = "Rate limits are counted per instance until Redis is back.";
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+
+    /// <summary>A platform probe: GET or HEAD of exactly one of the two health paths, by any host and over plain HTTP.</summary>
+    public static bool IsProbe(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        && (request.Path.Equals(LivePath, StringComparison.OrdinalIgnoreCase) || request.Path.Equals(ReadyPath, StringComparison.OrdinalIgnoreCase));
 
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {
@@ -28,10 +35,10 @@ public static class Health
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         // GET only: the public list names GET, and health checks would otherwise answer every method.
-        var group = app.MapGroup("/health").AllowPublic().RequireRateLimiting(RateLimitPolicies.General)
+        var group = app.MapGroup("").AllowPublic().RequireRateLimiting(RateLimitPolicies.General)
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
-        group.MapHealthChecks("/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReport });
-        group.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteReport });
+        group.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReport });
+        group.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteReport });
         return app;
     }
 

@@ -14,8 +14,10 @@ namespace Convergio.Api.Tenancy;
 
 /// <summary>
 /// Invitations: an admin+ invites an email with a role no higher than their own; the 256-bit token travels
-/// only in the email (the database keeps its SHA-256), lives 7 days, and is accepted once, by the signed-in
-/// user whose email it was sent to.
+/// only in the email (the database keeps its SHA-256), lives <see cref="TenancyOptions.InviteLifetime"/>, and
+/// is accepted once, by the signed-in user whose email it was sent to. An invite is live only while its inviter
+/// is still a member holding admin+ and at least the invited role: leaving or being demoted kills every invite
+/// they sent, checked in the query that claims the invite. Admins+ list live invites and revoke them.
 /// </summary>
 public static class InviteEndpoints
 {
@@ -24,6 +26,9 @@ public static class InviteEndpoints
         // Sensitive: grants a role.
         org.MapPost("/invites", CreateAsync).RequireOrgRole(OrgRole.Admin).RequireVerifiedEmail()
             .AuditDenied(TenancyAuditActions.InviteCreated).RequireRateLimiting(RateLimitPolicies.Admin);
+        org.MapGet("/invites", ListAsync).RequireOrgRole(OrgRole.Admin);
+        org.MapDelete("/invites/{inviteId:guid}", RevokeAsync).RequireOrgRole(OrgRole.Admin)
+            .AuditDenied(TenancyAuditActions.InviteRevoked).RequireRateLimiting(RateLimitPolicies.Admin);
 
         app.MapPost("/api/v1/invites/accept", AcceptAsync).WithTags("Organizations")
             .RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General);
@@ -62,6 +67,7 @@ public static class InviteEndpoints
         }
 
         var organization = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == orgId, cancellationToken);
+        var lifetime = options.Value.InviteLifetime;
         var now = time.GetUtcNow().UtcDateTime;
         var token = SessionTokens.New();
         var invite = new Invite
@@ -73,18 +79,66 @@ public static class InviteEndpoints
             TokenHash = SessionTokens.Hash(token),
             InvitedBy = caller.UserId,
             CreatedAt = now,
-            ExpiresAt = now + TenancyOptions.InviteLifetime,
+            ExpiresAt = now + lifetime,
         };
         db.Invites.Add(invite);
         var link = QueryHelpers.AddQueryString(options.Value.InviteAcceptUrl, "token", token);
         mailer.Enqueue(email, $"You are invited to {organization.Name} on Convergio",
             $"You have been invited to join the organization \"{organization.Name}\" on Convergio as {role.ToString().ToLowerInvariant()}.\n\n"
-            + $"To accept, sign in with this email address and open this link within {TenancyOptions.InviteLifetime.TotalDays:0} days:\n{link}\n\n"
+            + $"To accept, sign in with this email address and open this link within {(lifetime.TotalDays >= 1 ? $"{lifetime.TotalDays:0} days" : $"{lifetime.TotalHours:0} hours")}:\n{link}\n\n"
             + "If you did not expect this, ignore this message.");
         audit.Record(TenancyAuditActions.InviteCreated, orgId: orgId, targetType: "invite", targetId: invite.Id.ToString(), data: new { role });
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created((string?)null, new InviteResponse(invite.Id, invite.Email, invite.Role, invite.CreatedAt, invite.ExpiresAt));
+        return TypedResults.Created((string?)null, InviteResponse.From(invite));
     }
+
+    private static async Task<Results<Ok<PagedList<InviteResponse>>, ValidationProblem>> ListAsync(
+        Guid orgId, [AsParameters] PageRequest paging, ConvergioDb db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = paging.Errors();
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var page = await Live(db, time.GetUtcNow().UtcDateTime)
+            .Where(i => i.OrgId == orgId)
+            .OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id)
+            .Select(i => new InviteResponse(i.Id, i.Email, i.Role, i.InvitedBy, i.CreatedAt, i.ExpiresAt))
+            .ToPageAsync(paging, cancellationToken);
+        return TypedResults.Ok(page);
+    }
+
+    /// <summary>Deletes an unaccepted invite of this organization (expired or dead ones too, to clean up); no one can accept it afterwards.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
+        Guid orgId, Guid inviteId, HttpContext http, ConvergioDb db, AuditLog audit, CancellationToken cancellationToken)
+    {
+        var invite = await db.Invites.SingleOrDefaultAsync(i => i.OrgId == orgId && i.Id == inviteId && i.AcceptedAt == null, cancellationToken);
+        if (invite is null)
+        {
+            return ApiProblems.NotFound("No such pending invite in this organization.");
+        }
+        var caller = http.GetOrgCaller();
+        if (invite.Role > caller.Role)
+        {
+            audit.Record(TenancyAuditActions.InviteRevoked, AuditOutcomes.Denied, orgId: orgId, targetType: "invite", targetId: inviteId.ToString(),
+                data: new { reason = "role_above_own", role = invite.Role, held = caller.Role });
+            await db.SaveChangesAsync(cancellationToken);
+            return ApiProblems.Forbidden("You cannot revoke an invite for a role above your own.");
+        }
+        db.Invites.Remove(invite);
+        audit.Record(TenancyAuditActions.InviteRevoked, orgId: orgId, targetType: "invite", targetId: inviteId.ToString(), data: new { role = invite.Role });
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Invites that can still be accepted: unused, unexpired, and sent by someone who is still a member
+    /// with admin+ and at least the invited role (roles are stored as names, so the test is a set, not &gt;=).
+    /// </summary>
+    private static IQueryable<Invite> Live(ConvergioDb db, DateTime now) =>
+        db.Invites.Where(i => i.AcceptedAt == null && i.ExpiresAt > now
+            && db.Memberships.Any(m => m.OrgId == i.OrgId && m.UserId == i.InvitedBy
+                && (m.Role == OrgRole.Owner || m.Role == OrgRole.Admin && i.Role != OrgRole.Owner)));
 
     private static async Task<Results<Ok<OrgResponse>, ValidationProblem, ProblemHttpResult>> AcceptAsync(
         AcceptInviteRequest request, HttpContext http, ConvergioDb db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
@@ -103,6 +157,7 @@ public static class InviteEndpoints
         var reason = invite is null ? "unknown"
             : invite.AcceptedAt is not null ? "used"
             : invite.ExpiresAt <= now ? "expired"
+            : !await Live(db, now).AnyAsync(i => i.Id == invite.Id, cancellationToken) ? "inviter_lost_role"
             : invite.Email != email ? "wrong_email"
             : null;
         if (invite is null || reason is not null)
@@ -119,8 +174,9 @@ public static class InviteEndpoints
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Single use even under concurrency: only one request flips accepted_at from null.
-        var claimed = await db.Invites
-            .Where(i => i.Id == invite.Id && i.AcceptedAt == null && i.ExpiresAt > now)
+        // The inviter's standing is checked again in the statement that claims the invite.
+        var claimed = await Live(db, now)
+            .Where(i => i.Id == invite.Id)
             .ExecuteUpdateAsync(u => u.SetProperty(i => i.AcceptedAt, now).SetProperty(i => i.AcceptedBy, userId), cancellationToken);
         if (claimed == 0)
         {

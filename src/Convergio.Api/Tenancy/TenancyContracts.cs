@@ -1,3 +1,5 @@
+using Convergio.Api.Edge;
+
 namespace Convergio.Api.Tenancy;
 
 // Mass assignment: request bodies carry only what the caller may set. Tier, orgId, createdBy, platform-admin
@@ -19,14 +21,17 @@ public sealed record ChangeRoleRequest(OrgRole? Role);
 
 public sealed record CreateInviteRequest(string? Email, OrgRole? Role);
 
-public sealed record InviteResponse(Guid Id, string Email, OrgRole Role, DateTime CreatedAt, DateTime ExpiresAt);
+public sealed record InviteResponse(Guid Id, string Email, OrgRole Role, Guid InvitedBy, DateTime CreatedAt, DateTime ExpiresAt)
+{
+    public static InviteResponse From(Invite i) => new(i.Id, i.Email, i.Role, i.InvitedBy, i.CreatedAt, i.ExpiresAt);
+}
 
 public sealed record AcceptInviteRequest(string? Token);
 
-public sealed record CreateProjectRequest(string? Name, string? Description);
+public sealed record CreateProjectRequest(string? Name, [property: MultiLine] string? Description);
 
 /// <summary>Absent fields stay as they are; an empty description clears it.</summary>
-public sealed record UpdateProjectRequest(string? Name, string? Description);
+public sealed record UpdateProjectRequest(string? Name, [property: MultiLine] string? Description);
 
 public sealed record ProjectResponse(Guid Id, string Name, string? Description, Guid CreatedBy, DateTime CreatedAt, DateTime UpdatedAt)
 {
@@ -47,6 +52,7 @@ public static class TenancyAuditActions
     public const string InviteCreated = "invite.created";
     public const string InviteAccepted = "invite.accepted";
     public const string InviteAcceptFailed = "invite.accept_failed";
+    public const string InviteRevoked = "invite.revoked";
     public const string ProjectCreated = "project.created";
     public const string ProjectUpdated = "project.updated";
     public const string ProjectDeleted = "project.deleted";

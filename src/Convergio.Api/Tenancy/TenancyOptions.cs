@@ -10,6 +10,7 @@ public sealed class TenancyOptions
     [Required, Url]
     public string InviteAcceptUrl { get; set; } = "https://app.convergio.io/invites/accept";
 
-    /// <summary>How long an invitation can be accepted (the 7 days).</summary>
-    public static readonly TimeSpan InviteLifetime = TimeSpan.FromDays(7);
+    /// <summary>How long an invitation can be accepted: 7 days unless configured, between an hour and 30 days.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "30.00:00:00")]
+    public TimeSpan InviteLifetime { get; set; } = TimeSpan.FromDays(7);
 }

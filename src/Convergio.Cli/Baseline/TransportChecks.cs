@@ -11,11 +11,12 @@ internal sealed partial class TransportChecks : ICheckGroup
     public IReadOnlyList<CheckDefinition> Checks => [BaselineChecks.HttpsRedirect, BaselineChecks.Hsts];
 
     public async Task<IReadOnlyList<CheckResult>> RunAsync(Probe probe, CancellationToken cancellationToken) =>
-        [await RedirectAsync(probe, cancellationToken), Hsts(await probe.GetAsync(ConvergioRoutes.HealthLive, cancellationToken))];
+        [await RedirectAsync(probe, cancellationToken), Hsts(await probe.GetAsync(ConvergioRoutes.SecurityTxt, cancellationToken))];
 
+    // Not a health path: those answer platform probes over plain HTTP by design.
     private static async Task<CheckResult> RedirectAsync(Probe probe, CancellationToken cancellationToken)
     {
-        var https = probe.Url(ConvergioRoutes.HealthLive);
+        var https = probe.Url(ConvergioRoutes.SecurityTxt);
         var http = new UriBuilder(https) { Scheme = Uri.UriSchemeHttp, Port = probe.Target.HttpPort }.Uri;
         ProbeResponse response;
         try

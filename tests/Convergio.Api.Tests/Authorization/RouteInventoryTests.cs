@@ -58,6 +58,18 @@ public sealed class RouteInventoryTests
     }
 
     [Fact]
+    public async Task Every_endpoint_is_mapped_under_the_plain_text_input_rule()
+    {
+        await using var factory = new ConvergioFactory();
+
+        var offenders = RegisteredRoutes.All(factory)
+            .Where(r => r.Endpoint.Metadata.GetMetadata<Convergio.Api.Edge.PlainTextInputMetadata>() is null)
+            .Select(r => r.Key).ToList();
+
+        Assert.True(offenders.Count == 0, "Mapped outside the group of Program.cs that applies Edge/PlainTextInput:\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
     public async Task Every_non_public_mutating_endpoint_refuses_a_session_without_the_csrf_token()
     {
         await using var factory = new ConvergioFactory();

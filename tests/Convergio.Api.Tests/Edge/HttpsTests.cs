@@ -40,10 +40,10 @@ public sealed class HttpsTests
         await using var factory = EdgeTestSupport.Production();
         using var client = Client(factory, "http");
 
-        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/health/live?probe=1"), TestContext.Current.CancellationToken);
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/.well-known/security.txt?probe=1"), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
-        Assert.Equal(new Uri("https://api.convergio.io/health/live?probe=1"), response.Headers.Location);
+        Assert.Equal(new Uri("https://api.convergio.io/.well-known/security.txt?probe=1"), response.Headers.Location);
         Assert.False(response.Headers.Contains("Strict-Transport-Security"));
     }
 
@@ -86,7 +86,7 @@ public sealed class HttpsTests
     {
         await using var factory = EdgeTestSupport.Production(new Dictionary<string, string?> { ["ForwardedHeaders:KnownNetworks:0"] = "10.0.0.0/8" }).WithPeerAddresses();
         using var client = Client(factory, "http");
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live").From("198.51.100.60");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/security.txt").From("198.51.100.60");
         request.Headers.Add("X-Forwarded-Proto", "https");
 
         var response = await client.SendAsync(request, TestContext.Current.CancellationToken);

@@ -8,6 +8,7 @@ public sealed class ProductionGuardTests
 {
     private static Dictionary<string, string?> GoodProduction() => new()
     {
+        ["AllowedHosts"] = "api.convergio.io;*.convergio.io",
         ["Security:SigningKeys:0"] = TestKeys.SigningKey() + TestKeys.SigningKey(),
         ["Encryption:Keys:0"] = TestKeys.FernetKey(),
         ["ConnectionStrings:Postgres"] = "Host=db.internal;Database=convergio;Username=app;SSL Mode=VerifyFull",
@@ -36,6 +37,19 @@ public sealed class ProductionGuardTests
         Assert.Contains("[signing-keys]", output, StringComparison.Ordinal);
         Assert.Contains("[postgres]", output, StringComparison.Ordinal);
         Assert.Contains("[cors-origins]", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("*")]
+    [InlineData("api.convergio.io;*")]
+    public void Allowed_hosts_missing_or_a_wildcard_is_an_error(string? allowedHosts)
+    {
+        var settings = GoodProduction();
+        settings["AllowedHosts"] = allowedHosts;
+
+        Assert.Contains(Errors(settings), e => e.Rule == "allowed-hosts");
     }
 
     [Theory]

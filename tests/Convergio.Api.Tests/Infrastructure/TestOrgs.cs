@@ -26,6 +26,29 @@ public static class TestOrgs
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>A pending invite straight in the database (its token is unknown: for listing and revoking, not accepting).</summary>
+    public static async Task<Invite> AddInviteAsync(this ConvergioFactory factory, Guid orgId, Guid invitedBy, OrgRole role)
+    {
+        var now = factory.Time.GetUtcNow().UtcDateTime;
+        var invite = new Invite
+        {
+            Id = Guid.NewGuid(),
+            OrgId = orgId,
+            Email = Infrastructure.AuthTestExtensions.NewEmail(),
+            Role = role,
+            TokenHash = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32),
+            InvitedBy = invitedBy,
+            CreatedAt = now,
+            ExpiresAt = now.AddDays(7),
+        };
+        await factory.WithDbAsync(db =>
+        {
+            db.Invites.Add(invite);
+            return db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+        return invite;
+    }
+
     /// <summary>A new signed-in user who is a member of the organization with the role.</summary>
     public static async Task<SignedInUser> CreateMemberAsync(this ConvergioFactory factory, Guid orgId, OrgRole role)
     {

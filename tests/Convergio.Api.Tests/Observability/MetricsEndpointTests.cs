@@ -170,11 +170,11 @@ public sealed class MetricsEndpointTests
         var scrape = await ScrapeAsync(client, token);
         var ready = await client.GetAsync("/health/ready", cancel);
         var apiOnMetricsPort = await client.GetAsync("/api/v1/auth/me", cancel);
-        var probeOnPublicPort = await client.GetAsync(new Uri($"http://127.0.0.1:{publicPort}/health/ready"), cancel);
+        var scrapeOnPublicPort = await client.GetAsync(new Uri($"http://127.0.0.1:{publicPort}{MetricsEndpoint.Path}"), cancel);
 
         Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(HttpStatusCode.MovedPermanently, apiOnMetricsPort.StatusCode);
-        Assert.Equal(HttpStatusCode.MovedPermanently, probeOnPublicPort.StatusCode);
+        Assert.Equal(HttpStatusCode.MovedPermanently, scrapeOnPublicPort.StatusCode);
     }
 }

@@ -9,6 +9,7 @@ public sealed class SecretGuardTests
 {
     private static Dictionary<string, string?> GoodProduction() => new()
     {
+        ["AllowedHosts"] = "api.convergio.io;*.convergio.io",
         ["Security:SigningKeys:0"] = TestKeys.SigningKey() + TestKeys.SigningKey(),
         ["Encryption:Keys:0"] = TestKeys.FernetKey(),
         ["Stripe:WebhookSecrets:0"] = TestKeys.StripeWebhookSecret(),

@@ -9,7 +9,7 @@ namespace Convergio.Api.Tests.Tenancy;
 public sealed class RoleMatrixTests
 {
     /// <summary>The organization a cell runs against: fresh per cell, so destructive cells cannot affect each other.</summary>
-    private sealed record Scene(Guid OrgId, Guid ProjectId, Guid TargetMemberId);
+    private sealed record Scene(Guid OrgId, Guid ProjectId, Guid TargetMemberId, Guid InviteId);
 
     private sealed record Cell(string Endpoint, OrgRole Least, HttpStatusCode Success, Func<TestBrowser, Scene, Task<HttpResponseMessage>> Call);
 
@@ -26,6 +26,8 @@ public sealed class RoleMatrixTests
             (b, s) => b.DeleteAsync($"/api/v1/orgs/{s.OrgId}/members/{s.TargetMemberId}")),
         new("POST /orgs/{orgId}/invites", OrgRole.Admin, HttpStatusCode.Created,
             (b, s) => b.PostJsonAsync($"/api/v1/orgs/{s.OrgId}/invites", new { email = AuthTestExtensions.NewEmail(), role = "viewer" })),
+        new("GET /orgs/{orgId}/invites", OrgRole.Admin, HttpStatusCode.OK, (b, s) => b.GetAsync($"/api/v1/orgs/{s.OrgId}/invites")),
+        new("DELETE /orgs/{orgId}/invites/{inviteId}", OrgRole.Admin, HttpStatusCode.NoContent, (b, s) => b.DeleteAsync($"/api/v1/orgs/{s.OrgId}/invites/{s.InviteId}")),
         new("GET /orgs/{orgId}/projects", OrgRole.Viewer, HttpStatusCode.OK, (b, s) => b.GetAsync($"/api/v1/orgs/{s.OrgId}/projects")),
         new("POST /orgs/{orgId}/projects", OrgRole.Member, HttpStatusCode.Created,
             (b, s) => b.PostJsonAsync($"/api/v1/orgs/{s.OrgId}/projects", new { name = "New" })),
@@ -67,9 +69,10 @@ public sealed class RoleMatrixTests
                 }
                 await factory.AddMemberAsync(org.Id, target.Id, OrgRole.Viewer);
                 var project = await owner.CreateProjectAsync(org.Id);
+                var invite = await factory.AddInviteAsync(org.Id, owner.Id, OrgRole.Viewer);
                 var caller = role is { } r ? users[r] : outsider;
 
-                var response = await cell.Call(caller.Browser, new Scene(org.Id, project.Id, target.Id));
+                var response = await cell.Call(caller.Browser, new Scene(org.Id, project.Id, target.Id, invite.Id));
 
                 var expected = role is null ? HttpStatusCode.NotFound : role >= cell.Least ? cell.Success : HttpStatusCode.Forbidden;
                 if (response.StatusCode != expected)

@@ -48,6 +48,7 @@ public sealed class BaselineLintTests
             "ConnectionStrings__Redis=cache.internal:6380,ssl=true",
             "Sentry__Dsn=https://public@sentry.example/1",
             "ALLOWED_ORIGINS=https://app.example.test",
+            "AllowedHosts=api.example.test",
             "WebAuthn__RpId=example.test");
 
         var (exitCode, output, _) = await BaselineCli.RunAsync("lint", "--env-file", path, "--format", "sarif");

@@ -106,6 +106,7 @@ public sealed class ProductionApi : IAsyncDisposable
                 start.Environment.Remove(inherited);
             }
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.Environment["AllowedHosts"] = "127.0.0.1;localhost";
             start.Environment["ConnectionStrings__Postgres"] = throughTls;
             start.Environment["ConnectionStrings__Redis"] = redis.ConnectionString;
             // The system trust store of this process holds only the test Redis certificate.
