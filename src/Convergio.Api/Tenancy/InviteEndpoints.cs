@@ -22,11 +22,12 @@ public static class InviteEndpoints
     public static void MapInvites(IEndpointRouteBuilder app, RouteGroupBuilder org)
     {
         // Sensitive: grants a role.
-        org.MapPost("/invites", CreateAsync).RequireOrgRole(OrgRole.Admin).RequireVerifiedEmail()
+        org.MapPost("/invites", CreateAsync).RequireOrgRole(OrgRole.Admin).RequireVerifiedEmailWhenConfigured()
             .AuditDenied(TenancyAuditActions.InviteCreated).RequireRateLimiting(RateLimitPolicies.Admin);
 
+        // A membership must not go to whoever registered the address before its owner.
         app.MapPost("/api/v1/invites/accept", AcceptAsync).WithTags("Organizations")
-            .RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General);
+            .RequireAuthorization().RequireVerifiedEmail().RequireRateLimiting(RateLimitPolicies.General);
     }
 
     private static async Task<Results<Created<InviteResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
