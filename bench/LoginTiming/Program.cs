@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 
-// Measures whether sign-in timing reveals that an account exists: the median time of
-// "unknown email" against "known email, wrong password", interleaved in one run, reported
-// as a ratio (1.00 = indistinguishable). Loopback only; bounded in count.
+// Measures whether timing reveals that an account exists, for sign-in ("unknown email"
+// against "known email, wrong password"), forgot-password and sign-up (unknown against known
+// address): medians interleaved in one run, reported as ratios (1.00 = indistinguishable).
+// Loopback only; bounded in count.
 var baseUrl = args.Length > 0 ? args[0] : "http://127.0.0.1:5080";
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60;
 var output = args.Length > 2 ? args[2] : Path.Combine("bench", "results", "login-timing.txt");
@@ -27,39 +28,55 @@ for (var i = 0; i < (rounds + 3) / 4; i++)
     knownEmails.Add(email);
 }
 
-var known = new List<double>();
-var unknown = new List<double>();
-for (var i = 0; i < rounds; i++)
-{
-    // Alternate which goes first so drift on a noisy machine hits both sides alike.
-    if (i % 2 == 0)
-    {
-        known.Add(await TimeAsync(knownEmails[i / 4]));
-        unknown.Add(await TimeAsync($"nobody-{Guid.NewGuid():N}@example.test"));
-    }
-    else
-    {
-        unknown.Add(await TimeAsync($"nobody-{Guid.NewGuid():N}@example.test"));
-        known.Add(await TimeAsync(knownEmails[i / 4]));
-    }
-}
-
-var ratio = Median(unknown) / Median(known);
-var report = string.Create(CultureInfo.InvariantCulture,
-    $"login timing, {rounds} rounds each, {DateTime.UtcNow:O}\nknown email + wrong password: median {Median(known):F1} ms\nunknown email:                median {Median(unknown):F1} ms\nratio unknown/known: {ratio:F3}\n");
+var report = new System.Text.StringBuilder(string.Create(CultureInfo.InvariantCulture, $"account timing, {rounds} rounds each, {DateTime.UtcNow:O}\n"));
+await CompareAsync("login", i => LoginAsync(knownEmails[i / 4]), _ => LoginAsync(Unknown()));
+await CompareAsync("forgot-password", i => ForgotAsync(knownEmails[i / 4]), _ => ForgotAsync(Unknown()));
+await CompareAsync("register", i => RegisterAsync(knownEmails[i / 4]), _ => RegisterAsync(Unknown()));
 Console.Write(report);
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-await File.WriteAllTextAsync(output, report);
+await File.WriteAllTextAsync(output, report.ToString());
 return 0;
 
-async Task<double> TimeAsync(string loginEmail)
+static string Unknown() => $"nobody-{Guid.NewGuid():N}@example.test";
+
+async Task CompareAsync(string name, Func<int, Task<double>> knownCase, Func<int, Task<double>> unknownCase)
+{
+    var known = new List<double>();
+    var unknown = new List<double>();
+    for (var i = 0; i < rounds; i++)
+    {
+        // Alternate which goes first so drift on a noisy machine hits both sides alike.
+        if (i % 2 == 0)
+        {
+            known.Add(await knownCase(i));
+            unknown.Add(await unknownCase(i));
+        }
+        else
+        {
+            unknown.Add(await unknownCase(i));
+            known.Add(await knownCase(i));
+        }
+    }
+    report.Append(CultureInfo.InvariantCulture,
+        $"{name}: known median {Median(known):F1} ms, unknown median {Median(unknown):F1} ms, ratio unknown/known {Median(unknown) / Median(known):F3}\n");
+}
+
+Task<double> LoginAsync(string email) => TimeAsync("/api/v1/auth/login", new { email, password = "wrong-password-for-bench" }, 401);
+
+Task<double> ForgotAsync(string email) => TimeAsync("/api/v1/auth/forgot-password", new { email }, 202);
+
+// The server runs with Auth__RequireVerifiedEmail=true, so a new and a taken address both answer 202.
+Task<double> RegisterAsync(string email) =>
+    TimeAsync("/api/v1/auth/register", new { email, password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)) }, 202);
+
+async Task<double> TimeAsync(string path, object body, int expected)
 {
     var stopwatch = Stopwatch.StartNew();
-    using var response = await http.PostAsJsonAsync("/api/v1/auth/login", new { email = loginEmail, password = "wrong-password-for-bench" });
+    using var response = await http.PostAsJsonAsync(path, body);
     stopwatch.Stop();
-    if ((int)response.StatusCode != 401)
+    if ((int)response.StatusCode != expected)
     {
-        throw new InvalidOperationException($"Unexpected status {(int)response.StatusCode}");
+        throw new InvalidOperationException($"Unexpected status {(int)response.StatusCode} from {path}");
     }
     return stopwatch.Elapsed.TotalMilliseconds;
 }

@@ -7,7 +7,8 @@ namespace Convergio.Api.Auth;
 /// Attempt limits kept in the database, so they hold across instances and restarts:
 /// a fixed budget per window (password change: 3 per 15 minutes) and a progressive
 /// sign-in penalty per account (from the 5th consecutive failure: 30 s, doubling, capped at 15 min).
-/// Keys for accounts use a hash of the normalized email, which exists whether or not the account does.
+/// Keys for accounts use a hash of the normalized email, which exists whether or not the account does;
+/// a browser with a valid device cookie for the account is counted under its device instead.
 /// </summary>
 public sealed class AttemptThrottle(ConvergioDb db, TimeProvider time)
 {
@@ -17,6 +18,9 @@ public sealed class AttemptThrottle(ConvergioDb db, TimeProvider time)
 
     public static string LoginKey(string normalizedEmail) =>
         "login:" + Emails.Fingerprint(normalizedEmail);
+
+    /// <summary>Sign-in failures of a browser presenting a valid device cookie: its own penalty, apart from the account's.</summary>
+    public static string DeviceLoginKey(Guid deviceId) => $"login-device:{deviceId:N}";
 
     public static string ChangePasswordKey(Guid userId) => $"change-password:{userId:N}";
 

@@ -23,10 +23,11 @@ public sealed record CsrfResponse(string Token);
 /// <summary>
 /// One live session as its owner sees it: where, when, and how it signed in. A pending session
 /// (password right, second factor not given) is listed too, since the user may not have started it.
+/// <c>DeviceId</c> is the browser's device cookie id: sessions sharing one came from the same browser.
 /// </summary>
 public sealed record SessionResponse(
     Guid Id, DateTime CreatedAt, DateTime LastSeenAt, string? Ip, string? UserAgent, bool Current,
-    string Method, DateTime AuthenticatedAt, DateTime? ReauthenticatedAt, bool SecondFactorPending);
+    string Method, DateTime AuthenticatedAt, DateTime? ReauthenticatedAt, bool SecondFactorPending, Guid? DeviceId);
 
 public sealed record AcceptedResponse(string Message);
 
@@ -34,6 +35,7 @@ public sealed record AcceptedResponse(string Message);
 public static class AuthAuditActions
 {
     public const string Register = "auth.register";
+    public const string RegisterExisting = "auth.register.existing";
     public const string LoginSucceeded = "auth.login.succeeded";
     public const string LoginFailed = "auth.login.failed";
     public const string Logout = "auth.logout";

@@ -29,7 +29,8 @@ public static class AuthEndpoints
         auth.MapPost("/login", LoginAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
         auth.MapPost("/forgot-password", ForgotPasswordAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
         auth.MapPost("/reset-password", ResetPasswordAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
-        auth.MapGet("/csrf", IssueCsrf).AllowPublic().RequireRateLimiting(RateLimitPolicies.General);
+        // A pending session gets a token bound to it, or mfa/verify would refuse the token.
+        auth.MapGet("/csrf", IssueCsrf).AllowPublic().AllowWithPendingSecondFactor().RequireRateLimiting(RateLimitPolicies.General);
 
         // Everything else needs a live session.
         var signedIn = auth.MapGroup("").RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General);
@@ -42,9 +43,10 @@ public static class AuthEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+    private static async Task<Results<Created<UserResponse>, Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         RegisterRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, EmailVerificationMailer verification,
-        AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        Mailer mailer, AuditLog audit, IOptions<EmailVerificationOptions> emailVerification, IOptions<AuthOptions> options, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var email = Emails.Normalize(request.Email);
         var errors = new Dictionary<string, string[]>();
@@ -66,9 +68,22 @@ public static class AuthEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (await db.Users.AnyAsync(u => u.Email == email, cancellationToken))
+        // Hashed before the lookup, so a new and a taken address cost the same Argon2id work.
+        var passwordHash = await hasher.HashAsync(request.Password, cancellationToken);
+        var existing = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email, cancellationToken);
+        var quiet = emailVerification.Value.RequireVerifiedEmail;
+        if (existing is not null)
         {
-            return EmailTaken();
+            if (!quiet)
+            {
+                return EmailTaken();
+            }
+            // The answer must not say the address has an account, so the owner hears of it by mail instead.
+            mailer.Enqueue(existing.Email, "Someone tried to sign up to Convergio with your address",
+                $"Someone, perhaps you, tried to create a Convergio account with this email address, which already has one.\n\nTo sign in:\n{options.Value.SignInUrl}\n\nForgot your password? Choose a new one here:\n{options.Value.ForgotPasswordUrl}\n\nIf it was not you, ignore this message; nothing changed on your account.");
+            audit.Record(AuthAuditActions.RegisterExisting, AuditOutcomes.Failure, actorUserId: existing.Id, targetType: "user", targetId: existing.Id.ToString());
+            await db.SaveChangesAsync(cancellationToken);
+            return SignUpMailed();
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -77,15 +92,16 @@ public static class AuthEndpoints
             Id = Guid.NewGuid(),
             Email = email,
             FullName = fullName,
-            PasswordHash = await hasher.HashAsync(request.Password, cancellationToken),
+            PasswordHash = passwordHash,
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Users.Add(user);
         verification.IssueForNewUser(user);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await sessions.EndPresentedAsync(http, cancellationToken);
-        var session = sessions.Start(http, user);
+        // With verification required, following the mailed link and then signing in is the only way in:
+        // a session here would let whoever typed the address use an account that may be someone else's.
+        var session = quiet ? null : await StartReplacingAsync(http, sessions, user, cancellationToken);
         audit.Record(AuthAuditActions.Register, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
         try
         {
@@ -94,24 +110,40 @@ public static class AuthEndpoints
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             // A concurrent registration won the unique index; nothing of this one is kept.
-            return EmailTaken();
+            return quiet ? SignUpMailed() : EmailTaken();
         }
         await transaction.CommitAsync(cancellationToken);
 
+        if (session is null)
+        {
+            return SignUpMailed();
+        }
         sessions.SetCookies(http, session);
         return TypedResults.Created("/api/v1/auth/me", UserResponse.From(user));
     }
+
+    private static async Task<NewSession> StartReplacingAsync(HttpContext http, SessionService sessions, User user, CancellationToken cancellationToken)
+    {
+        await sessions.EndPresentedAsync(http, cancellationToken);
+        return sessions.Start(http, user);
+    }
+
+    /// <summary>The one answer for a new and a taken address when verification is required.</summary>
+    private static Accepted<AcceptedResponse> SignUpMailed() =>
+        TypedResults.Accepted((string?)null, new AcceptedResponse("Check your inbox: we sent you a message to finish signing up."));
 
     private static ProblemHttpResult EmailTaken() =>
         ApiProblems.Conflict("An account with this email already exists.");
 
     private static async Task<IResult> LoginAsync(
         LoginRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
-        SecondFactors factors, AuditLog audit, SecurityMetrics metrics, TimeProvider time, CancellationToken cancellationToken)
+        DeviceCookies devices, SecondFactors factors, AuditLog audit, SecurityMetrics metrics, IOptions<EmailVerificationOptions> emailVerification,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var email = Emails.Normalize(request.Email);
         var password = request.Password ?? "";
-        var throttleKey = AttemptThrottle.LoginKey(email);
+        // A browser the account signed in from before answers for its own failures only.
+        var throttleKey = devices.PresentedFor(http, email) is { } deviceId ? AttemptThrottle.DeviceLoginKey(deviceId) : AttemptThrottle.LoginKey(email);
 
         // The penalty is checked before the password, so a correct guess during it gains nothing;
         // unknown emails collect penalties too, so a 429 says nothing about existence.
@@ -134,6 +166,14 @@ public static class AuthEndpoints
             await failure.CommitAsync(cancellationToken);
             metrics.LoginAttempt("failed");
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: InvalidCredentials);
+        }
+
+        // The password is right, so saying why reveals nothing new; until its mailbox answers, the account may be anyone's.
+        if (emailVerification.Value.RequireVerifiedEmail && user.EmailVerifiedAt is null)
+        {
+            metrics.LoginAttempt("unverified");
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", type: AssuranceProblemTypes.EmailVerificationRequired,
+                detail: "Verify your email address first: open the link we sent you, then sign in.");
         }
 
         if (verification == PasswordVerification.SucceededRehashNeeded)
@@ -248,14 +288,20 @@ public static class AuthEndpoints
             mailer.Enqueue(user.Email, "Reset your Convergio password",
                 $"Someone asked to reset the password of your Convergio account.\n\nTo choose a new password, open this link within {options.Value.ResetTokenLifetime.TotalMinutes:0} minutes:\n{link}\n\nIf it was not you, ignore this message; your password is unchanged.");
             audit.Record(AuthAuditActions.PasswordResetRequested, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
-            await db.SaveChangesAsync(cancellationToken);
         }
+        else
+        {
+            // Recorded for monitoring, and so an unknown address costs a database write as a known one does (timing).
+            audit.Record(AuthAuditActions.PasswordResetRequested, AuditOutcomes.Failure, data: new { reason = "unknown_account" });
+        }
+        await db.SaveChangesAsync(cancellationToken);
 
         return TypedResults.Accepted((string?)null, new AcceptedResponse("If an account exists for this email, a reset link is on its way."));
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> ResetPasswordAsync(
-        ResetPasswordRequest request, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        ResetPasswordRequest request, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle, LayeredRateLimiter limiter,
+        EmailVerificationMailer verification, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var invalid = ApiProblems.Invalid("token", "The reset link is invalid, expired or already used.");
         if (string.IsNullOrEmpty(request.Token))
@@ -264,7 +310,7 @@ public static class AuthEndpoints
         }
         var now = time.GetUtcNow().UtcDateTime;
         var hash = SessionTokens.Hash(request.Token);
-        var reset = await db.PasswordResetTokens.SingleOrDefaultAsync(t => t.TokenHash == hash && t.UsedAt == null && t.ExpiresAt > now, cancellationToken);
+        var reset = await db.PasswordResetTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash && t.UsedAt == null && t.ExpiresAt > now, cancellationToken);
         var user = reset is null ? null : await db.Users.SingleOrDefaultAsync(u => u.Id == reset.UserId && u.DisabledAt == null, cancellationToken);
         if (user is null)
         {
@@ -274,17 +320,41 @@ public static class AuthEndpoints
         {
             return ApiProblems.Invalid("newPassword", passwordError);
         }
+        var passwordHash = await hasher.HashAsync(request.NewPassword, cancellationToken);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        user.PasswordHash = await hasher.HashAsync(request.NewPassword);
+        // Single use even under a race: the token is spent by a conditional update, not by the read above.
+        if (await db.PasswordResetTokens.Where(t => t.Id == reset!.Id && t.UsedAt == null).ExecuteUpdateAsync(u => u.SetProperty(t => t.UsedAt, now), cancellationToken) == 0)
+        {
+            return invalid;
+        }
+        user.PasswordHash = passwordHash;
         user.UpdatedAt = now;
         await InvalidateResetTokensAsync(db, user.Id, now, cancellationToken);
-        audit.Record(AuthAuditActions.PasswordReset, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
+
+        // The link reached the mailbox, so the reset proves the address. If it was unproven until now,
+        // whoever registered it first may have added ways to sign in: none of them survives.
+        var factorsRemoved = user.EmailVerifiedAt is null ? await RemoveSignInFactorsAsync(db, user.Id, cancellationToken) : 0;
+        user.EmailVerifiedAt ??= now;
+        await verification.RevokeOutstandingAsync(user.Id, now, cancellationToken);
+        // The owner is back in control: the penalty and the per-account count others ran up for this
+        // address no longer hold them out (the rate-limit bucket is emptied once this commits).
+        await throttle.ResetAsync(AttemptThrottle.LoginKey(user.Email), cancellationToken);
+
+        audit.Record(AuthAuditActions.PasswordReset, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString(),
+            data: factorsRemoved > 0 ? new { factorsRemoved } : null);
         await db.SaveChangesAsync(cancellationToken);
         await sessions.RevokeAllAsync(user.Id, keep: null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await limiter.ResetAsync(RateLimitKeys.Account(user.Email), cancellationToken);
         return TypedResults.NoContent();
     }
+
+    /// <summary>Deletes every passkey, TOTP secret and recovery code of the user; how many there were.</summary>
+    private static async Task<int> RemoveSignInFactorsAsync(ConvergioDb db, Guid userId, CancellationToken cancellationToken) =>
+        await db.Passkeys.Where(p => p.UserId == userId).ExecuteDeleteAsync(cancellationToken)
+        + await db.TotpCredentials.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken)
+        + await db.RecoveryCodes.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
 
     // Every outstanding link dies when the password changes, by reset or by the user.
     private static async Task InvalidateResetTokensAsync(ConvergioDb db, Guid userId, DateTime now, CancellationToken cancellationToken)
@@ -307,7 +377,7 @@ public static class AuthEndpoints
             .Where(s => s.UserId == userId && s.ExpiresAt > now && s.LastSeenAt > idleCutoff)
             .OrderByDescending(s => s.LastSeenAt)
             .Select(s => new SessionResponse(s.Id, s.CreatedAt, s.LastSeenAt, s.Ip, s.UserAgent, s.Id == current,
-                s.Method, s.AuthenticatedAt, s.ReauthenticatedAt, s.SecondFactorPending))
+                s.Method, s.AuthenticatedAt, s.ReauthenticatedAt, s.SecondFactorPending, s.DeviceId))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(list);
     }

@@ -24,6 +24,7 @@ public static class AuthExtensions
         builder.Services.AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         builder.Services.AddSingleton<AuthCookies>();
         builder.Services.AddSingleton<CsrfTokens>();
+        builder.Services.AddSingleton<DeviceCookies>();
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddScoped<AttemptThrottle>();
         builder.Services.AddHostedService<SessionPurge>();

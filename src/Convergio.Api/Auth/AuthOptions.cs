@@ -21,6 +21,14 @@ public sealed class AuthOptions
     [Required, Url]
     public string ResetPasswordUrl { get; set; } = "https://app.convergio.io/reset-password";
 
+    /// <summary>The sign-in page, linked from the mail to an address that someone tried to register again.</summary>
+    [Required, Url]
+    public string SignInUrl { get; set; } = "https://app.convergio.io/login";
+
+    /// <summary>The page that asks for a reset link, linked from the same mail.</summary>
+    [Required, Url]
+    public string ForgotPasswordUrl { get; set; } = "https://app.convergio.io/forgot-password";
+
     [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
     public TimeSpan ResetTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
 }
@@ -47,12 +55,14 @@ public sealed class PasswordHashingOptions
     public int Parallelism { get; set; } = 1;
 }
 
-/// <summary>Names of the cookies and headers of session authentication and CSRF.</summary>
+/// <summary>Names of the cookies and headers of session authentication, device cookies and CSRF.</summary>
 public static class AuthNames
 {
     public const string Scheme = "Session";
     public const string SessionCookie = "session";
     public const string HostSessionCookie = "__Host-session";
+    public const string DeviceCookie = "device";
+    public const string HostDeviceCookie = "__Host-device";
     public const string CsrfCookie = "csrf_token";
     public const string CsrfHeader = "X-CSRF-Token";
     public const string PlatformAdminClaim = "convergio:platform_admin";

@@ -31,6 +31,9 @@ public sealed class Session
     /// <summary>Password accepted, second factor still owed: the session may only verify it or log out.</summary>
     public bool SecondFactorPending { get; set; }
 
+    /// <summary>The browser's device cookie id (see <see cref="DeviceCookies"/>); null for sessions from before device cookies.</summary>
+    public Guid? DeviceId { get; set; }
+
     /// <summary>Second-factor codes tried on this pending session.</summary>
     public int SecondFactorAttempts { get; set; }
 }

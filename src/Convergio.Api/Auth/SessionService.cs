@@ -13,6 +13,7 @@ public sealed class SessionService(
     AuthCookies cookies,
     TimeProvider time,
     CsrfTokens csrf,
+    DeviceCookies devices,
     SecurityMetrics metrics)
 {
     private const int MaxUserAgentLength = 512;
@@ -54,9 +55,11 @@ public sealed class SessionService(
             UserAgent = userAgent.Length == 0 ? null : userAgent[..Math.Min(userAgent.Length, MaxUserAgentLength)],
             Method = method,
             AuthenticatedAt = now,
+            // The browser keeps its device id across sign-ins; a new one for a browser this account has not signed in from.
+            DeviceId = devices.PresentedFor(http, user.Email) ?? Guid.NewGuid(),
         };
         db.Sessions.Add(session);
-        return new NewSession(session, token);
+        return new NewSession(session, token, user.Email);
     }
 
     /// <summary>
@@ -67,14 +70,23 @@ public sealed class SessionService(
     {
         db.Sessions.Remove(current);
         metrics.SessionEnded();
-        return Start(http, user, method);
+        var started = Start(http, user, method);
+        started.Session.DeviceId = current.DeviceId ?? started.Session.DeviceId;
+        return started;
     }
 
-    /// <summary>Sets the session cookie and a CSRF token bound to the new session.</summary>
+    /// <summary>
+    /// Sets the session cookie and a CSRF token bound to the new session and, once the sign-in is
+    /// complete (no second factor owed), the device cookie.
+    /// </summary>
     public void SetCookies(HttpContext http, NewSession started)
     {
         http.Response.Cookies.Append(cookies.SessionCookieName, started.Token, cookies.Options(httpOnly: true));
         csrf.Issue(http, started.Session.Id);
+        if (!started.Session.SecondFactorPending && started.Session.DeviceId is { } deviceId)
+        {
+            devices.Issue(http, deviceId, started.Email);
+        }
         metrics.SessionStarted();
     }
 
@@ -94,5 +106,5 @@ public sealed class SessionService(
     }
 }
 
-/// <summary>A session added to the unit of work, with the token its cookie will carry.</summary>
-public sealed record NewSession(Session Session, string Token);
+/// <summary>A session added to the unit of work, with the token its cookie will carry and its account's email (for the device cookie).</summary>
+public sealed record NewSession(Session Session, string Token, string Email);

@@ -79,6 +79,30 @@ public sealed class LayeredRateLimiter
         return new(await _inProcess.TakeAsync(key, budget.PermitLimit, budget.Window, now, cancellationToken), Fallback: true);
     }
 
+    /// <summary>
+    /// Empties one bucket in every layer (a password reset lifts the account's). Best effort: with
+    /// Redis unreachable the shared bucket keeps its count and simply runs out with its window.
+    /// </summary>
+    public async ValueTask ResetAsync(string key, CancellationToken cancellationToken)
+    {
+        if (_burstLayer is not null)
+        {
+            await _burstLayer.ResetAsync(key, cancellationToken);
+        }
+        await _inProcess.ResetAsync(key, cancellationToken);
+        if (_redis is { IsConnected: true })
+        {
+            try
+            {
+                await _redis.ResetAsync(_options.RedisKeyPrefix + key, cancellationToken).AsTask().WaitAsync(_redisTimeout, cancellationToken);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                WarnAtMostOncePerMinute(e);
+            }
+        }
+    }
+
     private void WarnAtMostOncePerMinute(Exception? failure)
     {
         var now = _time.GetUtcNow().UtcTicks;

@@ -5,7 +5,8 @@ namespace Convergio.Api.Edge;
 /// <summary>
 /// The rate-limit headers of one response: the IETF httpapi draft pair
 /// (<c>RateLimit-Policy: "general";q=100;w=60</c>, <c>RateLimit: "general";r=42;t=17</c>), one
-/// list item per bucket the request was counted in, and the de-facto <c>X-RateLimit-Limit</c>,
+/// list item per bucket of the caller's own the request was counted in (never a per-account
+/// bucket, which others' requests move), and the de-facto <c>X-RateLimit-Limit</c>,
 /// <c>-Remaining</c>, <c>-Reset</c> (seconds) for the tightest bucket. Written as the response
 /// starts, so they survive the exception handler clearing headers.
 /// </summary>

@@ -49,4 +49,7 @@ public static class RateLimitKeys
     /// <summary>The per-account bucket: a hash of the normalized email (trimmed, lower-case).</summary>
     public static string Account(string email) =>
         $"{RateLimitPolicies.Account}:{Emails.Fingerprint(Emails.Normalize(email))}";
+
+    /// <summary>The per-account bucket of one browser holding a valid device cookie for the account.</summary>
+    public static string Device(Guid deviceId) => $"{RateLimitPolicies.Account}:device:{deviceId:N}";
 }

@@ -47,7 +47,7 @@ public static class RateLimiting
 /// Counts each request in its endpoint's policy bucket and, for bodies naming an account, in that
 /// account's bucket too; adds the rate-limit headers; rejects with the decision's wait.
 /// </summary>
-public sealed class EndpointRateLimiter(LayeredRateLimiter limiter, AccountScopedRequests accounts,
+public sealed class EndpointRateLimiter(LayeredRateLimiter limiter, AccountScopedRequests accounts, DeviceCookies devices,
     Microsoft.Extensions.Options.IOptions<RateLimitOptions> options, SecurityMetrics metrics) : PartitionedRateLimiter<HttpContext>
 {
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
@@ -74,16 +74,20 @@ public sealed class EndpointRateLimiter(LayeredRateLimiter limiter, AccountScope
         }
         if (await accounts.FindEmailAsync(context, cancellationToken) is { } email)
         {
-            verdict = await CountAsync(RateLimitPolicies.Account, RateLimitKeys.Account(email), headers, cancellationToken);
+            // A browser with a valid device cookie for the account has a bucket of its own, which
+            // requests from anywhere else cannot empty. The account's buckets stay out of the
+            // headers: their remaining count moves with other people's requests for that address.
+            var key = devices.PresentedFor(context, Emails.Normalize(email)) is { } deviceId ? RateLimitKeys.Device(deviceId) : RateLimitKeys.Account(email);
+            verdict = await CountAsync(RateLimitPolicies.Account, key, headers: null, cancellationToken);
         }
         return verdict ?? DecisionLease.Granted;
     }
 
-    /// <summary>Null when allowed, else the rejecting lease.</summary>
-    private async ValueTask<RateLimitLease?> CountAsync(string policy, string key, RateLimitHeaders headers, CancellationToken cancellationToken)
+    /// <summary>Null when allowed, else the rejecting lease; the decision goes into <paramref name="headers"/> when given.</summary>
+    private async ValueTask<RateLimitLease?> CountAsync(string policy, string key, RateLimitHeaders? headers, CancellationToken cancellationToken)
     {
         var (decision, fallback) = await limiter.DecideAsync(policy, key, cancellationToken);
-        headers.Add(policy, options.Value.For(policy), decision);
+        headers?.Add(policy, options.Value.For(policy), decision);
         if (decision.Allowed)
         {
             return null;

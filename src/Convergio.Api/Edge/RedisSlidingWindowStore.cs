@@ -45,4 +45,7 @@ public sealed class RedisSlidingWindowStore(IConnectionMultiplexer redis) : ISli
             ]))!;
         return new RateLimitDecision((int)result[0] == 1, (int)result[1], TimeSpan.FromMilliseconds((long)result[2]));
     }
+
+    public async ValueTask ResetAsync(string key, CancellationToken cancellationToken) =>
+        await redis.GetDatabase().KeyDeleteAsync(key);
 }

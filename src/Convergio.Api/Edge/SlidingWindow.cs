@@ -14,6 +14,9 @@ public readonly record struct RateLimitDecision(bool Allowed, int Remaining, Tim
 public interface ISlidingWindowStore
 {
     ValueTask<RateLimitDecision> TakeAsync(string key, int limit, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Forgets every request counted under the key.</summary>
+    ValueTask ResetAsync(string key, CancellationToken cancellationToken);
 }
 
 /// <summary>The sliding-window log in this process's memory: the embedded default, the burst layer and the Redis fallback.</summary>
@@ -50,6 +53,15 @@ public sealed class InProcessSlidingWindowStore : ISlidingWindowStore
             }
             return ValueTask.FromResult(new RateLimitDecision(allowed, limit - log.Count, TimeSpan.FromMilliseconds(log.Oldest + windowMs - nowMs)));
         }
+    }
+
+    public ValueTask ResetAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _logs.Remove(key);
+        }
+        return ValueTask.CompletedTask;
     }
 
     private void Sweep(long nowMs)

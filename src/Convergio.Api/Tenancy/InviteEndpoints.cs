@@ -24,14 +24,15 @@ public static class InviteEndpoints
     public static void MapInvites(IEndpointRouteBuilder app, RouteGroupBuilder org)
     {
         // Sensitive: grants a role.
-        org.MapPost("/invites", CreateAsync).RequireOrgRole(OrgRole.Admin).RequireVerifiedEmail()
+        org.MapPost("/invites", CreateAsync).RequireOrgRole(OrgRole.Admin).RequireVerifiedEmailWhenConfigured()
             .AuditDenied(TenancyAuditActions.InviteCreated).RequireRateLimiting(RateLimitPolicies.Admin);
         org.MapGet("/invites", ListAsync).RequireOrgRole(OrgRole.Admin);
         org.MapDelete("/invites/{inviteId:guid}", RevokeAsync).RequireOrgRole(OrgRole.Admin)
             .AuditDenied(TenancyAuditActions.InviteRevoked).RequireRateLimiting(RateLimitPolicies.Admin);
 
+        // A membership must not go to whoever registered the address before its owner.
         app.MapPost("/api/v1/invites/accept", AcceptAsync).WithTags("Organizations")
-            .RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General);
+            .RequireAuthorization().RequireVerifiedEmail().RequireRateLimiting(RateLimitPolicies.General);
     }
 
     private static async Task<Results<Created<InviteResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(

@@ -55,7 +55,7 @@ public sealed class AuthorizationTests
     public async Task A_platform_admin_satisfies_the_platform_admin_policy_from_the_next_request_on(Db db)
     {
         await using var factory = new ConvergioFactory(db).WithServices(s => s.AddSingleton<IStartupFilter, PlatformAdminProbe>());
-        using var user = await factory.CreateSignedInUserAsync();
+        using var user = await factory.CreateVerifiedUserAsync();
         // The policy also wants a two-factor session (StepUpTests covers the refusal without one).
         await factory.EnableTotpAsync(user);
 

@@ -7,18 +7,9 @@ namespace Convergio.Api.Tests.Auth;
 
 public sealed class PasswordRecoveryTests
 {
-    private static async Task<string> RequestResetTokenAsync(ConvergioFactory factory, SignedInUser user)
-    {
-        using var browser = new TestBrowser(factory);
-        Assert.Equal(HttpStatusCode.Accepted, (await browser.PostJsonAsync("/api/v1/auth/forgot-password", new { email = user.Email })).StatusCode);
-        return await MailPickup.WaitForLinkTokenAsync(factory.MailDirectory, user.Email, "/reset-password");
-    }
+    private static Task<string> RequestResetTokenAsync(ConvergioFactory factory, SignedInUser user) => factory.RequestPasswordResetAsync(user.Email);
 
-    private static Task<HttpResponseMessage> ResetAsync(ConvergioFactory factory, string token, string newPassword)
-    {
-        var browser = new TestBrowser(factory);
-        return browser.PostJsonAsync("/api/v1/auth/reset-password", new { token, newPassword });
-    }
+    private static Task<HttpResponseMessage> ResetAsync(ConvergioFactory factory, string token, string newPassword) => factory.ResetPasswordAsync(token, newPassword);
 
     [Theory]
     [InlineData(Db.Sqlite)]
@@ -153,5 +144,23 @@ public sealed class PasswordRecoveryTests
         Assert.Contains(AuthAuditActions.PasswordResetRequested, actions);
         Assert.Contains(AuthAuditActions.PasswordReset, actions);
         Assert.DoesNotContain(token, string.Join(" ", await factory.WithDbAsync(d => d.AuditEvents.Select(e => e.Data ?? "").ToListAsync(TestContext.Current.CancellationToken))), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Two_concurrent_resets_with_one_token_succeed_once(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var user = await factory.CreateSignedInUserAsync();
+        var token = await RequestResetTokenAsync(factory, user);
+        var passwords = new[] { TestKeys.Password(), TestKeys.Password() };
+
+        var answers = await Task.WhenAll(passwords.Select(p => ResetAsync(factory, token, p)));
+
+        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.BadRequest], answers.Select(a => a.StatusCode).Order());
+        var winner = passwords[Array.FindIndex(answers, a => a.StatusCode == HttpStatusCode.NoContent)];
+        await factory.SignInAsync(user with { Password = winner });
+        Assert.Equal(1, await factory.WithDbAsync(d => d.AuditEvents.CountAsync(e => e.Action == AuthAuditActions.PasswordReset && e.ActorUserId == user.Id, TestContext.Current.CancellationToken)));
     }
 }

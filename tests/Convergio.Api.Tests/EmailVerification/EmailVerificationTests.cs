@@ -71,7 +71,7 @@ public sealed class EmailVerificationTests
     [InlineData(true, false, false)]
     [InlineData(true, true, true)]
     [InlineData(false, false, true)]
-    public async Task The_verified_email_requirement_follows_the_setting(bool required, bool verified, bool allowed)
+    public async Task The_configured_verified_email_requirement_follows_the_setting(bool required, bool verified, bool allowed)
     {
         await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?> { ["Auth:RequireVerifiedEmail"] = required.ToString() });
         var claims = new List<Claim> { new(ConvergioClaims.UserId, Guid.NewGuid().ToString()) };
@@ -81,9 +81,22 @@ public sealed class EmailVerificationTests
         }
 
         var result = await factory.Services.GetRequiredService<IAuthorizationService>()
-            .AuthorizeAsync(new ClaimsPrincipal(new ClaimsIdentity(claims, AuthNames.Scheme)), null, [VerifiedEmailRequirement.Instance]);
+            .AuthorizeAsync(new ClaimsPrincipal(new ClaimsIdentity(claims, AuthNames.Scheme)), null, [VerifiedEmailRequirement.WhenConfigured]);
 
         Assert.Equal(allowed, result.Succeeded);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_unconditional_verified_email_requirement_ignores_the_setting(bool required)
+    {
+        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?> { ["Auth:RequireVerifiedEmail"] = required.ToString() });
+        var unverified = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ConvergioClaims.UserId, Guid.NewGuid().ToString())], AuthNames.Scheme));
+
+        var result = await factory.Services.GetRequiredService<IAuthorizationService>().AuthorizeAsync(unverified, null, [VerifiedEmailRequirement.Always]);
+
+        Assert.False(result.Succeeded);
     }
 
     [Fact]

@@ -17,6 +17,9 @@ public sealed record RegisteredRoute(string Method, string Pattern, RouteEndpoin
     public bool HasRequirement<TRequirement>() where TRequirement : IAuthorizationRequirement =>
         Endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>().Any(p => p.Requirements.OfType<TRequirement>().Any());
 
+    public bool HasRequirement(IAuthorizationRequirement requirement) =>
+        Endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>().Any(p => p.Requirements.Contains(requirement));
+
     /// <summary>
     /// A request path that matches the route: a named parameter takes its value from
     /// <paramref name="values"/>, other ids a fresh GUID, numbers "1", anything else "sample".

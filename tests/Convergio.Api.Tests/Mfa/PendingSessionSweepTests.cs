@@ -19,7 +19,7 @@ public sealed class PendingSessionSweepTests
     public async Task A_pending_session_gets_401_on_every_route_but_verify_and_logout(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         await factory.EnableTotpAsync(user);
         using var browser = await factory.SignInPendingAsync(user);
 

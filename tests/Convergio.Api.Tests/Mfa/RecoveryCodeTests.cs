@@ -17,7 +17,7 @@ public sealed class RecoveryCodeTests
     public async Task A_recovery_code_signs_in_once(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         using var first = await factory.SignInPendingAsync(user);
 
@@ -36,7 +36,7 @@ public sealed class RecoveryCodeTests
     public async Task Regenerating_recovery_codes_kills_the_old_ones(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
 
         var regenerated = await user.Browser.PostJsonAsync("/api/v1/auth/mfa/recovery-codes", new { code = factory.TotpCode(totp.Secret) });

@@ -16,7 +16,7 @@ public sealed class TotpTests
     public async Task Confirming_setup_enables_totp_returns_ten_recovery_codes_and_stores_the_secret_encrypted(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
 
         var totp = await factory.EnableTotpAsync(user);
 
@@ -31,11 +31,27 @@ public sealed class TotpTests
         Assert.True(me.GetProperty("mfaEnabled").GetBoolean());
     }
 
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task A_csrf_token_fetched_by_a_pending_session_is_accepted_by_verify(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var user = await factory.CreateVerifiedUserAsync();
+        var totp = await factory.EnableTotpAsync(user);
+        using var browser = await factory.SignInPendingAsync(user);
+
+        var csrf = await browser.GetAsync("/api/v1/auth/csrf");
+        Assert.Equal(HttpStatusCode.OK, csrf.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.PostJsonAsync("/api/v1/auth/mfa/verify", new { code = factory.TotpCode(totp.Secret) })).StatusCode);
+    }
+
     [Fact]
     public async Task Setup_gives_a_base32_secret_and_an_otpauth_uri_for_authenticator_apps()
     {
         await using var factory = new ConvergioFactory();
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
 
         var setup = await ReadJsonAsync(await user.Browser.PostJsonAsync("/api/v1/auth/mfa/totp/setup", new { }));
 
@@ -51,7 +67,7 @@ public sealed class TotpTests
     public async Task A_wrong_code_does_not_confirm_setup()
     {
         await using var factory = new ConvergioFactory();
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var setup = await ReadJsonAsync(await user.Browser.PostJsonAsync("/api/v1/auth/mfa/totp/setup", new { }));
         var wrong = factory.TotpCode(setup.GetProperty("secret").GetString()!, TimeSpan.FromMinutes(5));
 
@@ -67,7 +83,7 @@ public sealed class TotpTests
     public async Task Login_with_totp_on_answers_mfa_required_with_a_pending_session(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         await factory.EnableTotpAsync(user);
         using var browser = factory.CreateBrowser();
 
@@ -88,7 +104,7 @@ public sealed class TotpTests
     public async Task Verify_with_the_current_code_replaces_the_pending_session_with_a_full_one(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         using var browser = await factory.SignInPendingAsync(user);
         var pendingToken = browser.Cookie("session");
@@ -110,7 +126,7 @@ public sealed class TotpTests
     public async Task A_code_is_accepted_once_even_within_its_window(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         var code = factory.TotpCode(totp.Secret);
         using var first = await factory.SignInPendingAsync(user);
@@ -131,7 +147,7 @@ public sealed class TotpTests
     public async Task Codes_one_step_either_side_are_accepted_and_further_ones_are_not(int offsetSeconds, bool accepted)
     {
         await using var factory = new ConvergioFactory();
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         // Far enough from the confirming code that no step near "now" was used.
         factory.Time.Advance(TimeSpan.FromMinutes(5));
@@ -148,7 +164,7 @@ public sealed class TotpTests
     public async Task An_older_code_is_refused_once_a_newer_one_was_accepted(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         factory.Time.Advance(TimeSpan.FromMinutes(5));
         using var first = await factory.SignInPendingAsync(user);
@@ -166,7 +182,7 @@ public sealed class TotpTests
     public async Task Five_wrong_codes_end_the_pending_session(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         using var browser = await factory.SignInPendingAsync(user);
         var wrong = factory.TotpCode(totp.Secret, TimeSpan.FromMinutes(10));
@@ -189,7 +205,7 @@ public sealed class TotpTests
     public async Task A_pending_session_expires_after_ten_minutes(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         using var browser = await factory.SignInPendingAsync(user);
 
@@ -203,7 +219,7 @@ public sealed class TotpTests
     public async Task Verify_on_a_full_session_is_409()
     {
         await using var factory = new ConvergioFactory();
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
 
         var verify = await user.Browser.PostJsonAsync("/api/v1/auth/mfa/verify", new { code = "123456" });
 
@@ -216,7 +232,7 @@ public sealed class TotpTests
     public async Task Disabling_needs_a_valid_code_and_brings_back_password_only_sign_in(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
 
         var wrong = await user.Browser.DeleteJsonAsync("/api/v1/auth/mfa/totp", new { code = factory.TotpCode(totp.Secret, TimeSpan.FromMinutes(10)) });
@@ -235,7 +251,7 @@ public sealed class TotpTests
     public async Task Turning_totp_on_ends_the_users_other_sessions(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         using var elsewhere = await factory.SignInAsync(user);
 
         await factory.EnableTotpAsync(user);
@@ -248,7 +264,7 @@ public sealed class TotpTests
     public async Task Turning_totp_off_ends_the_users_other_sessions()
     {
         await using var factory = new ConvergioFactory();
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         using var elsewhere = await factory.SignInPendingAsync(user);
         Assert.Equal(HttpStatusCode.OK, (await elsewhere.PostJsonAsync("/api/v1/auth/mfa/verify", new { recoveryCode = totp.RecoveryCodes[0] })).StatusCode);
@@ -265,7 +281,7 @@ public sealed class TotpTests
     public async Task The_session_list_shows_how_each_session_signed_in_and_which_still_owe_a_code(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         using var pending = await factory.SignInPendingAsync(user);
         using var recovered = await factory.SignInPendingAsync(user);
@@ -284,7 +300,7 @@ public sealed class TotpTests
     public async Task Second_factor_actions_are_audited(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         using var browser = await factory.SignInPendingAsync(user);
         await browser.PostJsonAsync("/api/v1/auth/mfa/verify", new { code = factory.TotpCode(totp.Secret, TimeSpan.FromMinutes(10)) });

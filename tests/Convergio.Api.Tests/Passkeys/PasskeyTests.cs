@@ -17,7 +17,7 @@ public sealed class PasskeyTests
     public async Task A_registered_passkey_signs_in_with_a_passkey_session(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
         using var browser = factory.CreateBrowser();
@@ -36,10 +36,28 @@ public sealed class PasskeyTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
+    public async Task Passkey_sign_in_ends_the_session_the_browser_had(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var user = await factory.CreateVerifiedUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        await user.Browser.RegisterPasskeyAsync(authenticator);
+        var before = await factory.WithDbAsync(d => d.Sessions.Where(s => s.UserId == user.Id).Select(s => s.Id).SingleAsync(Cancel));
+
+        Assert.Equal(HttpStatusCode.OK, (await user.Browser.SignInWithPasskeyAsync(authenticator)).StatusCode);
+
+        var after = await factory.WithDbAsync(d => d.Sessions.Where(s => s.UserId == user.Id).Select(s => s.Id).ToListAsync(Cancel));
+        Assert.DoesNotContain(before, after);
+        Assert.Single(after);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
     public async Task An_assertion_made_for_another_origin_is_refused(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
         using var browser = factory.CreateBrowser();
@@ -56,7 +74,7 @@ public sealed class PasskeyTests
     public async Task Registration_from_another_origin_is_refused(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         var options = await ReadJsonAsync(await user.Browser.PostJsonAsync("/api/v1/auth/passkeys/register/options", new { }));
 
@@ -73,7 +91,7 @@ public sealed class PasskeyTests
     public async Task A_challenge_is_used_once(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
         using var browser = factory.CreateBrowser();
@@ -93,7 +111,7 @@ public sealed class PasskeyTests
     public async Task A_challenge_older_than_five_minutes_is_refused(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
         using var browser = factory.CreateBrowser();
@@ -109,7 +127,7 @@ public sealed class PasskeyTests
     public async Task An_assertion_without_user_verification_is_refused()
     {
         await using var factory = new ConvergioFactory();
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
         using var browser = factory.CreateBrowser();
@@ -128,7 +146,7 @@ public sealed class PasskeyTests
     public async Task A_cloned_authenticator_whose_counter_does_not_advance_is_refused(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
         using var original = factory.CreateBrowser();
@@ -152,8 +170,8 @@ public sealed class PasskeyTests
     public async Task A_registration_challenge_cannot_be_completed_by_another_user(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var victim = await factory.CreateSignedInUserAsync();
-        var other = await factory.CreateSignedInUserAsync();
+        var victim = await factory.CreateVerifiedUserAsync();
+        var other = await factory.CreateVerifiedUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         var options = await ReadJsonAsync(await victim.Browser.PostJsonAsync("/api/v1/auth/passkeys/register/options", new { }));
 
@@ -169,8 +187,8 @@ public sealed class PasskeyTests
     public async Task Passkeys_are_listed_and_removed_by_their_owner_only(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
-        var other = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
+        var other = await factory.CreateVerifiedUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         var id = await user.Browser.RegisterPasskeyAsync(authenticator, "Phone");
 

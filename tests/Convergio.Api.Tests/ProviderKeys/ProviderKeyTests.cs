@@ -35,7 +35,7 @@ public sealed class ProviderKeyTests
     public async Task Create_list_and_delete_show_last4_and_never_the_key(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var apiKey = OpenAiKey();
 
         var response = await user.Browser.PostJsonAsync(Path, new { provider = "openai", apiKey, label = "  work  " });
@@ -66,8 +66,8 @@ public sealed class ProviderKeyTests
     public async Task Another_users_key_is_invisible_and_its_delete_is_404(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var owner = await factory.CreateSignedInUserAsync();
-        var other = await factory.CreateSignedInUserAsync();
+        var owner = await factory.CreateVerifiedUserAsync();
+        var other = await factory.CreateVerifiedUserAsync();
         var ownersKey = await CreateAsync(owner, OpenAiKey());
 
         Assert.Empty(await ListAsync(other));
@@ -117,7 +117,7 @@ public sealed class ProviderKeyTests
     public async Task Bad_input_is_a_400_problem_that_never_echoes_the_key(string provider, string apiKey, string? label, string field)
     {
         await using var factory = new ConvergioFactory();
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
 
         var response = await user.Browser.PostJsonAsync(Path, new { provider, apiKey, label });
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
@@ -136,7 +136,7 @@ public sealed class ProviderKeyTests
     public async Task The_plaintext_is_in_neither_the_database_file_nor_the_logs_nor_the_audit_trail()
     {
         await using var factory = ConvergioFactory.WithEveryLog(Db.Sqlite);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var apiKey = OpenAiKey();
 
         var created = await CreateAsync(user, apiKey);
@@ -170,7 +170,7 @@ public sealed class ProviderKeyTests
     public async Task Using_a_key_decrypts_the_newest_one_for_the_provider_and_records_when()
     {
         await using var factory = new ConvergioFactory();
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var older = OpenAiKey();
         var newer = OpenAiKey();
         await CreateAsync(user, older);

@@ -69,7 +69,7 @@ public sealed class EncryptedColumnRotationTests
         var oldKey = TestKeys.FernetKey();
         var newKey = TestKeys.FernetKey();
         await using var factory = new ConvergioFactory(db, new Dictionary<string, string?> { ["Encryption:Keys:0"] = oldKey });
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
 
         await using (var scope = factory.Services.CreateAsyncScope())

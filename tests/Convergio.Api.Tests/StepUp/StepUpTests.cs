@@ -23,7 +23,7 @@ public sealed class StepUpTests
     public async Task A_sensitive_action_after_the_window_is_403_until_the_user_reauthenticates(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         factory.Time.Advance(TimeSpan.FromMinutes(11));
 
         Assert.Equal(AssuranceProblemTypes.ReauthenticationRequired, await ProblemAssert.TypeAsync(await user.Browser.PostJsonAsync("/api/v1/auth/mfa/totp/setup", new { }), HttpStatusCode.Forbidden));
@@ -39,7 +39,7 @@ public sealed class StepUpTests
     public async Task The_window_is_configurable()
     {
         await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?> { ["Auth:StepUpWindow"] = "00:02:00" });
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         factory.Time.Advance(TimeSpan.FromMinutes(3));
 
         Assert.Equal(AssuranceProblemTypes.ReauthenticationRequired, await ProblemAssert.TypeAsync(await user.Browser.PostJsonAsync("/api/v1/auth/passkeys/register/options", new { }), HttpStatusCode.Forbidden));
@@ -49,7 +49,7 @@ public sealed class StepUpTests
     public async Task Password_change_requires_a_recent_authentication()
     {
         await using var factory = new ConvergioFactory();
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         factory.Time.Advance(TimeSpan.FromMinutes(11));
 
         var change = await user.Browser.PostJsonAsync("/api/v1/auth/change-password", new { currentPassword = user.Password, newPassword = TestKeys.Password() });
@@ -63,7 +63,7 @@ public sealed class StepUpTests
     public async Task With_totp_on_reauthentication_needs_the_code_and_upgrades_the_session(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         var totp = await factory.EnableTotpAsync(user);
         using var browser = await factory.SignInPendingAsync(user);
         Assert.Equal(HttpStatusCode.OK, (await browser.PostJsonAsync("/api/v1/auth/mfa/verify", new { recoveryCode = totp.RecoveryCodes[0] })).StatusCode);
@@ -83,7 +83,7 @@ public sealed class StepUpTests
     public async Task A_wrong_password_does_not_reauthenticate_and_is_audited(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         factory.Time.Advance(TimeSpan.FromMinutes(11));
 
         var response = await user.Browser.PostJsonAsync("/api/v1/auth/reauthenticate", new { password = "not-the-password" });
@@ -99,7 +99,7 @@ public sealed class StepUpTests
     public async Task Reauthentication_attempts_are_limited_per_user(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         for (var i = 0; i < 5; i++)
         {
             await user.Browser.PostJsonAsync("/api/v1/auth/reauthenticate", new { password = "wrong-" + i });
@@ -116,7 +116,7 @@ public sealed class StepUpTests
     public async Task A_passkey_assertion_reauthenticates_with_passkey_assurance(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         await user.Browser.RegisterPasskeyAsync(authenticator);
         factory.Time.Advance(TimeSpan.FromMinutes(11));
@@ -135,8 +135,8 @@ public sealed class StepUpTests
     public async Task Another_users_passkey_does_not_reauthenticate(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
-        var other = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
+        var other = await factory.CreateVerifiedUserAsync();
         using var othersKey = new SoftwareAuthenticator();
         await other.Browser.RegisterPasskeyAsync(othersKey);
 

@@ -29,7 +29,7 @@ public sealed class InviteTests
         await using var factory = new ConvergioFactory(db);
         var owner = await factory.CreateSignedInUserAsync();
         var org = await owner.CreateOrgAsync();
-        var invitee = await factory.CreateSignedInUserAsync();
+        var invitee = await factory.CreateVerifiedUserAsync();
         var token = await InviteAsync(factory, owner, org.Id, invitee.Email, "admin");
 
         var accepted = await AcceptAsync(invitee, token);
@@ -50,7 +50,7 @@ public sealed class InviteTests
         await using var factory = new ConvergioFactory(db);
         var owner = await factory.CreateSignedInUserAsync();
         var org = await owner.CreateOrgAsync();
-        var invitee = await factory.CreateSignedInUserAsync();
+        var invitee = await factory.CreateVerifiedUserAsync();
         var token = await InviteAsync(factory, owner, org.Id, invitee.Email);
         Assert.Equal(HttpStatusCode.OK, (await AcceptAsync(invitee, token)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await invitee.Browser.DeleteAsync($"/api/v1/orgs/{org.Id}/members/{invitee.Id}")).StatusCode);
@@ -69,7 +69,7 @@ public sealed class InviteTests
         await using var factory = new ConvergioFactory(db);
         var owner = await factory.CreateSignedInUserAsync();
         var org = await owner.CreateOrgAsync();
-        var invitee = await factory.CreateSignedInUserAsync();
+        var invitee = await factory.CreateVerifiedUserAsync();
         var token = await InviteAsync(factory, owner, org.Id, invitee.Email);
 
         factory.Time.Advance(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
@@ -90,8 +90,8 @@ public sealed class InviteTests
         await using var factory = new ConvergioFactory(db);
         var owner = await factory.CreateSignedInUserAsync();
         var org = await owner.CreateOrgAsync();
-        var invitee = await factory.CreateSignedInUserAsync();
-        var intruder = await factory.CreateSignedInUserAsync();
+        var invitee = await factory.CreateVerifiedUserAsync();
+        var intruder = await factory.CreateVerifiedUserAsync();
         var token = await InviteAsync(factory, owner, org.Id, invitee.Email);
 
         var wrongEmail = await (await AcceptAsync(intruder, token)).IsProblemAsync(HttpStatusCode.BadRequest);

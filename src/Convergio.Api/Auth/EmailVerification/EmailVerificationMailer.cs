@@ -17,6 +17,13 @@ public sealed class EmailVerificationMailer(ConvergioDb db, Mailer mailer, IOpti
         Issue(user, now);
     }
 
+    /// <summary>
+    /// Spends every link not used yet: a link proves the mailbox only for the account as it was
+    /// when mailed, so a password reset or an email change ends the older ones.
+    /// </summary>
+    public Task RevokeOutstandingAsync(Guid userId, DateTime now, CancellationToken cancellationToken) =>
+        db.EmailVerificationTokens.Where(t => t.UserId == userId && t.UsedAt == null).ExecuteUpdateAsync(u => u.SetProperty(t => t.UsedAt, now), cancellationToken);
+
     /// <summary>For a user not saved yet (registration): nothing to clean up.</summary>
     public void IssueForNewUser(User user) => Issue(user, time.GetUtcNow().UtcDateTime);
 

@@ -4,10 +4,25 @@ using Microsoft.Extensions.Options;
 
 namespace Convergio.Api.Auth.EmailVerification;
 
-/// <summary>The user's email is verified, when <c>Auth:RequireVerifiedEmail</c> is on.</summary>
+/// <summary>
+/// The user's email is verified: <see cref="Always"/>, or <see cref="WhenConfigured"/> only while
+/// <c>Auth:RequireVerifiedEmail</c> is on.
+/// </summary>
 public sealed class VerifiedEmailRequirement : IAssuranceRequirement
 {
-    public static readonly VerifiedEmailRequirement Instance = new();
+    /// <summary>
+    /// Whatever the setting: what an unverified account adds (a second factor, a provider key, a
+    /// membership) would otherwise be kept by whoever registered the address before its owner
+    /// (pre-account takeover).
+    /// </summary>
+    public static readonly VerifiedEmailRequirement Always = new(always: true);
+
+    /// <summary>Only with <c>Auth:RequireVerifiedEmail</c> on (the Production default).</summary>
+    public static readonly VerifiedEmailRequirement WhenConfigured = new(always: false);
+
+    private VerifiedEmailRequirement(bool always) => IsAlways = always;
+
+    public bool IsAlways { get; }
 
     public int Precedence => 2;
     public string ProblemType => AssuranceProblemTypes.EmailVerificationRequired;
@@ -19,7 +34,7 @@ internal sealed class VerifiedEmailHandler(IOptions<EmailVerificationOptions> op
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, VerifiedEmailRequirement requirement)
     {
-        if (!options.Value.RequireVerifiedEmail || context.User.HasClaim(ConvergioClaims.EmailVerified, "true"))
+        if ((!requirement.IsAlways && !options.Value.RequireVerifiedEmail) || context.User.HasClaim(ConvergioClaims.EmailVerified, "true"))
         {
             context.Succeed(requirement);
         }
@@ -30,13 +45,22 @@ internal sealed class VerifiedEmailHandler(IOptions<EmailVerificationOptions> op
 public static class VerifiedEmailConventions
 {
     /// <summary>
-    /// For features that reach other people or spend money (sending invites, adding provider keys):
-    /// with <c>Auth:RequireVerifiedEmail</c> on, an unverified user gets 403
-    /// <see cref="AssuranceProblemTypes.EmailVerificationRequired"/>.
+    /// For what an account adds to itself (second factors, provider keys, memberships): an
+    /// unverified user gets 403 <see cref="AssuranceProblemTypes.EmailVerificationRequired"/> in every environment.
     /// </summary>
     public static TBuilder RequireVerifiedEmail<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(policy => policy
             .AddAuthenticationSchemes(AuthNames.Scheme)
             .RequireAuthenticatedUser()
-            .AddRequirements(VerifiedEmailRequirement.Instance));
+            .AddRequirements(VerifiedEmailRequirement.Always));
+
+    /// <summary>
+    /// For reaching other people (sending invites): with <c>Auth:RequireVerifiedEmail</c> on, an
+    /// unverified user gets 403 <see cref="AssuranceProblemTypes.EmailVerificationRequired"/>.
+    /// </summary>
+    public static TBuilder RequireVerifiedEmailWhenConfigured<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(policy => policy
+            .AddAuthenticationSchemes(AuthNames.Scheme)
+            .RequireAuthenticatedUser()
+            .AddRequirements(VerifiedEmailRequirement.WhenConfigured));
 }

@@ -1,4 +1,5 @@
 using Convergio.Api.Audit;
+using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Data;
 using Convergio.Api.Edge;
@@ -29,8 +30,9 @@ public static class MfaEndpoints
             .RequireAuthorization()
             .RequireRecentAuthentication()
             .RequireRateLimiting(RateLimitPolicies.Admin);
-        manage.MapPost("/totp/setup", SetupAsync);
-        manage.MapPost("/totp/confirm", ConfirmAsync);
+        // A second factor added before the address is proven would outlive its owner's password reset.
+        manage.MapPost("/totp/setup", SetupAsync).RequireVerifiedEmail();
+        manage.MapPost("/totp/confirm", ConfirmAsync).RequireVerifiedEmail();
         manage.MapDelete("/totp", DisableAsync);
         manage.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync);
         return app;

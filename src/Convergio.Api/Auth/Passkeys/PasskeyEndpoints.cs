@@ -1,4 +1,5 @@
 using Convergio.Api.Audit;
+using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.Mfa;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Data;
@@ -27,8 +28,9 @@ public static class PasskeyEndpoints
             .RequireAuthorization()
             .RequireRecentAuthentication()
             .RequireRateLimiting(RateLimitPolicies.Admin);
-        manage.MapPost("/register/options", RegisterOptionsAsync);
-        manage.MapPost("/register/complete", RegisterCompleteAsync);
+        // A passkey added before the address is proven would outlive its owner's password reset.
+        manage.MapPost("/register/options", RegisterOptionsAsync).RequireVerifiedEmail();
+        manage.MapPost("/register/complete", RegisterCompleteAsync).RequireVerifiedEmail();
         manage.MapDelete("/{id:guid}", DeleteAsync);
         return app;
     }
@@ -99,10 +101,14 @@ public static class PasskeyEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Passkey sign-in failed.");
         }
 
+        // As with a password: the session the request arrived with ends, whoever else holds its token.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await sessions.EndPresentedAsync(http, cancellationToken);
         var session = sessions.Start(http, user, SessionMethods.Passkey);
         audit.Record(PasskeyAuditActions.Used, actorUserId: user.Id, targetType: "passkey", targetId: outcome.Value!.Id.ToString(), data: new { purpose = WebAuthnPurposes.Login });
         audit.Record(AuthAuditActions.LoginSucceeded, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString(), data: new { method = SessionMethods.Passkey });
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         sessions.SetCookies(http, session);
         metrics.LoginAttempt("succeeded");
         return TypedResults.Ok(UserResponse.From(user, await factors.IsEnabledAsync(user.Id, cancellationToken)));
