@@ -7,8 +7,9 @@ namespace Convergio.Api.Edge;
 
 /// <summary>
 /// Every error is <c>application/problem+json</c> with status, title, detail and traceId:
-/// framework rejections of bad input keep their 4xx status, unknown routes are 404,
-/// and an unhandled exception is a generic 500 without internals outside Development.
+/// framework rejections of bad input keep their 4xx status, unknown routes are 404, an
+/// unreachable database is 503 with Retry-After, and an unhandled exception is a generic 500
+/// without internals outside Development.
 /// </summary>
 public static class ProblemDetailsSetup
 {
@@ -21,6 +22,7 @@ public static class ProblemDetailsSetup
             context.ProblemDetails.Detail ??= context.ProblemDetails.Title;
         });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return builder;
