@@ -13,7 +13,7 @@ internal static class AuditCommand
     {
         var anchor = new Option<AuditAnchor?>("--anchor")
         {
-            Description = "ID:HASH printed by an earlier verify and kept outside the database; the chain must still hold that event unchanged.",
+            Description = "SEQ:HASH printed by an earlier verify and kept outside the database; the chain must still hold that event unchanged.",
             CustomParser = ParseAnchor,
         };
         var verify = new Command("verify", "Walk the audit hash chain in order; report the first broken link and exit 1 when there is one.") { anchor };
@@ -28,24 +28,26 @@ internal static class AuditCommand
         var report = await scope.ServiceProvider.GetRequiredService<AuditChainVerifier>().VerifyAsync(anchor, cancellationToken);
         if (report.FirstBreak is { } broken)
         {
-            await output.WriteLineAsync($"Audit chain BROKEN at event {broken.Id}: {broken.Problem}.");
+            await output.WriteLineAsync($"Audit chain BROKEN at event seq {broken.Seq}: {broken.Problem}.");
             await output.WriteLineAsync($"  expected: {broken.Expected}");
             await output.WriteLineAsync($"  found:    {broken.Found}");
             await output.WriteLineAsync($"{report.EventsChecked} event(s) before it verified.");
             return 1;
         }
-        if (report.HeadId is not { } headId)
+        // Not yet sealed is not a failure: the server's sealer chains them within Audit:SealInterval.
+        var unsealed = report.Unsealed > 0 ? $" {report.Unsealed} event(s) not yet sealed, not checked." : "";
+        if (report.HeadSeq is not { } headSeq)
         {
-            await output.WriteLineAsync("Audit chain is empty.");
+            await output.WriteLineAsync($"Audit chain is empty.{unsealed}");
             return 0;
         }
-        await output.WriteLineAsync($"Audit chain intact: {report.EventsChecked} event(s), ids {report.FirstId}..{headId}; head hash {report.HeadHash}.");
+        await output.WriteLineAsync($"Audit chain intact: {report.EventsChecked} sealed event(s), seq {report.FirstSeq}..{headSeq}; head hash {report.HeadHash}.{unsealed}");
         if (anchor is not null)
         {
             await output.WriteLineAsync($"Anchor {anchor} holds.");
         }
         // Kept outside the database, the head lets a later run catch a chain rewritten wholesale or cut short.
-        await output.WriteLineAsync($"Record the head to check later runs against: --anchor {new AuditAnchor(headId, report.HeadHash!)}");
+        await output.WriteLineAsync($"Record the head to check later runs against: --anchor {new AuditAnchor(headSeq, report.HeadHash!)}");
         return 0;
     }
 
@@ -56,7 +58,7 @@ internal static class AuditCommand
         {
             return anchor;
         }
-        result.AddError($"--anchor must be ID:HASH (an event id and its 64-hex-digit hash, as verify prints it), not '{text}'.");
+        result.AddError($"--anchor must be SEQ:HASH (an event seq and its 64-hex-digit hash, as verify prints it), not '{text}'.");
         return null;
     }
 }

@@ -3,6 +3,7 @@ using Convergio.Api.Audit;
 using Convergio.Api.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Convergio.Cli.Tests;
 
@@ -20,7 +21,7 @@ public sealed class AuditVerifyCommandTests
         var exitCode = await AuditCommand.VerifyAsync(database.Configuration, null, output, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, exitCode);
-        Assert.Contains("intact: 4 event(s), ids 1..4", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("intact: 4 sealed event(s), seq 1..4", output.ToString(), StringComparison.Ordinal);
         Assert.Contains(hashes[^1], output.ToString(), StringComparison.Ordinal);
     }
 
@@ -35,7 +36,7 @@ public sealed class AuditVerifyCommandTests
         await using (var scope = services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ConvergioDb>().Database
-                .ExecuteSqlRawAsync("UPDATE audit_events SET action = 'auth.login.succeeded' WHERE id = 2", TestContext.Current.CancellationToken);
+                .ExecuteSqlRawAsync("UPDATE audit_events SET action = 'auth.login.succeeded' WHERE seq = 2", TestContext.Current.CancellationToken);
         }
         var output = new StringWriter();
 
@@ -43,7 +44,7 @@ public sealed class AuditVerifyCommandTests
 
         Assert.Equal(1, exitCode);
         var text = output.ToString();
-        Assert.Contains("BROKEN at event 2: hash does not match the event's content", text, StringComparison.Ordinal);
+        Assert.Contains("BROKEN at event seq 2: hash does not match the event's content", text, StringComparison.Ordinal);
         Assert.Contains($"found:    {hashes[1]}", text, StringComparison.Ordinal);
         Assert.Contains("1 event(s) before it verified", text, StringComparison.Ordinal);
     }
@@ -76,7 +77,7 @@ public sealed class AuditVerifyCommandTests
         var exitCode = await AuditCommand.VerifyAsync(database.Configuration, new AuditAnchor(7, hashes[^1]), output, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("BROKEN at event 7: the chain ends before the recorded anchor", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("BROKEN at event seq 7: the chain ends before the recorded anchor", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,7 +85,24 @@ public sealed class AuditVerifyCommandTests
     {
         var parse = new RootCommand { AuditCommand.Create() }.Parse(["audit", "verify", "--anchor", "7:not-a-hash"]);
 
-        Assert.Contains(parse.Errors, e => e.Message.Contains("--anchor must be ID:HASH", StringComparison.Ordinal));
+        Assert.Contains(parse.Errors, e => e.Message.Contains("--anchor must be SEQ:HASH", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Events_not_yet_sealed_are_reported_apart_and_verify_still_passes(Db db)
+    {
+        await using var database = new TestDatabase(db);
+        await SeedAsync(database, 2);
+        await InsertAsync(database, 3);
+        var output = new StringWriter();
+
+        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, null, output, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("intact: 2 sealed event(s), seq 1..2", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("3 event(s) not yet sealed, not checked.", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,19 +116,26 @@ public sealed class AuditVerifyCommandTests
         Assert.Contains("empty", output.ToString(), StringComparison.Ordinal);
     }
 
-    /// <summary>Migrates, then writes events through the CLI's own services, so they are chained as the CLI chains them.</summary>
+    /// <summary>Migrates, writes events through the CLI's own services, and seals them as the server's sealer does; their hashes in chain order.</summary>
     private static async Task<List<string>> SeedAsync(TestDatabase database, int count)
     {
         await MigrateCommand.RunAsync(database.Configuration, TextWriter.Null, TestContext.Current.CancellationToken);
+        await InsertAsync(database, count);
+        await using var services = CliHost.Services(database.Configuration);
+        await new AuditSealer(services.GetRequiredService<IServiceScopeFactory>(), Options.Create(new AuditOptions())).SealAsync(TestContext.Current.CancellationToken);
+        await using var read = services.CreateAsyncScope();
+        return await read.ServiceProvider.GetRequiredService<ConvergioDb>().AuditEvents.Where(e => e.Seq != null).OrderBy(e => e.Seq).Select(e => e.Hash!).ToListAsync(TestContext.Current.CancellationToken);
+    }
+
+    private static async Task InsertAsync(TestDatabase database, int count)
+    {
         await using var services = CliHost.Services(database.Configuration);
         for (var i = 0; i < count; i++)
         {
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
-            db.AuditEvents.Add(new AuditEvent { OccurredAt = DateTime.UtcNow, Action = "admin.user.created", Outcome = AuditOutcomes.Success });
+            db.AuditEvents.Add(new AuditEvent { OccurredAt = AuditChain.TruncateToMicroseconds(DateTime.UtcNow), Action = "admin.user.created", Outcome = AuditOutcomes.Success });
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
-        await using var read = services.CreateAsyncScope();
-        return await read.ServiceProvider.GetRequiredService<ConvergioDb>().AuditEvents.OrderBy(e => e.Id).Select(e => e.Hash!).ToListAsync(TestContext.Current.CancellationToken);
     }
 }

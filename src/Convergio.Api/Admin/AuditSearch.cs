@@ -7,11 +7,15 @@ namespace Convergio.Api.Admin;
 /// <summary>Query-string filters of the audit readers: <c>?actor=&amp;org=&amp;action=&amp;from=&amp;to=</c> (to is exclusive).</summary>
 public sealed record AuditFilter(Guid? Actor, Guid? Org, string? Action, DateTimeOffset? From, DateTimeOffset? To);
 
+/// <summary>An event as the audit readers show it; <c>Seq</c> is null until the sealer has chained it.</summary>
 public sealed record AuditEventResponse(
-    long Id, DateTime OccurredAt, Guid? ActorUserId, Guid? OrgId, string Action, string? TargetType, string? TargetId,
+    long Id, long? Seq, DateTime OccurredAt, Guid? ActorUserId, Guid? OrgId, string Action, string? TargetType, string? TargetId,
     string Outcome, string? Ip, string? RequestId, string? Data);
 
-/// <summary>Reads audit events newest first; the platform admin reads all, an org admin only their organization's.</summary>
+/// <summary>
+/// Reads audit events newest first, sealed or not (a change shows at once, before the sealer chains it);
+/// the platform admin reads all, an org admin only their organization's.
+/// </summary>
 public static class AuditSearch
 {
     private const int MaxActionLength = 100;
@@ -48,7 +52,7 @@ public static class AuditSearch
 
         var page = await events.Within(filter.From, filter.To)
             .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
-            .Select(e => new AuditEventResponse(e.Id, e.OccurredAt, e.ActorUserId, e.OrgId, e.Action, e.TargetType, e.TargetId, e.Outcome, e.Ip, e.RequestId, e.Data))
+            .Select(e => new AuditEventResponse(e.Id, e.Seq, e.OccurredAt, e.ActorUserId, e.OrgId, e.Action, e.TargetType, e.TargetId, e.Outcome, e.Ip, e.RequestId, e.Data))
             .ToPageAsync(paging, cancellationToken);
         return TypedResults.Ok(page);
     }

@@ -9,8 +9,9 @@ namespace Convergio.Api.Audit;
 
 /// <summary>
 /// <c>GET /api/v1/admin/audit/export?from&amp;to&amp;format=jsonl|csv</c>: the events with
-/// <c>from &lt;= occurredAt &lt; to</c> in chain order, streamed row by row (never buffered),
-/// with their hashes so the export can be checked against the chain offline.
+/// <c>from &lt;= occurredAt &lt; to</c> in chain order, then those not yet sealed (no seq or
+/// hash), streamed row by row (never buffered), with their hashes and personal digests (and
+/// keys, unless erased) so the export can be checked against the chain offline.
 /// </summary>
 public static class AuditExport
 {
@@ -26,6 +27,7 @@ public static class AuditExport
     private static readonly (string Name, Func<AuditEvent, string?> Value)[] Columns =
     [
         ("id", e => e.Id.ToString(CultureInfo.InvariantCulture)),
+        ("seq", e => e.Seq?.ToString(CultureInfo.InvariantCulture)),
         ("occurredAt", e => AuditChain.FormatTimestamp(e.OccurredAt)),
         ("actorUserId", e => e.ActorUserId?.ToString("D")),
         ("orgId", e => e.OrgId?.ToString("D")),
@@ -35,6 +37,8 @@ public static class AuditExport
         ("outcome", e => e.Outcome),
         ("ip", e => e.Ip),
         ("userAgent", e => e.UserAgent),
+        ("personalKey", e => e.PersonalKey),
+        ("personalDigest", e => e.PersonalDigest),
         ("requestId", e => e.RequestId),
         ("data", e => e.Data),
         ("prevHash", e => e.PrevHash),
@@ -60,7 +64,9 @@ public static class AuditExport
         audit.Record(ExportedAction, data: new { from, to, format });
         await db.SaveChangesAsync(cancellationToken);
 
-        var events = db.AuditEvents.AsNoTracking().Within(from, to).OrderBy(e => e.Id).AsAsyncEnumerable();
+        var events = db.AuditEvents.AsNoTracking().Within(from, to)
+            .OrderBy(e => e.Seq == null).ThenBy(e => e.Seq).ThenBy(e => e.Id)
+            .AsAsyncEnumerable();
         var fileName = $"audit-{from?.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{to?.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.{format}";
         return format == "csv"
             ? TypedResults.Stream(body => WriteCsvAsync(body, events, cancellationToken), "text/csv; charset=utf-8", fileName)
@@ -74,7 +80,15 @@ public static class AuditExport
         {
             json.WriteStartObject();
             json.WriteNumber("id", e.Id);
-            foreach (var (name, value) in Columns.Skip(1))
+            if (e.Seq is { } seq)
+            {
+                json.WriteNumber("seq", seq);
+            }
+            else
+            {
+                json.WriteNull("seq");
+            }
+            foreach (var (name, value) in Columns.Skip(2))
             {
                 json.WriteString(name, value(e));
             }

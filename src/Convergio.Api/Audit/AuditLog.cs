@@ -6,14 +6,14 @@ using Convergio.Api.Edge;
 namespace Convergio.Api.Audit;
 
 /// <summary>
-/// Adds audit events to the current unit of work: they are saved by the caller's
-/// <c>SaveChangesAsync</c>, in the same transaction as the change they record.
+/// Adds audit events to the current unit of work: they are inserted by the caller's
+/// <c>SaveChangesAsync</c>, in the same transaction as the change they record, and sealed into
+/// the hash chain afterwards by <see cref="AuditSealer"/> (no lock, no chain work here).
 /// Request context (actor, ip, user agent, request id) is filled in from the current request.
 /// </summary>
 public sealed class AuditLog(ConvergioDb db, IHttpContextAccessor httpContextAccessor, TimeProvider time)
 {
     private const int MaxUserAgentLength = 512;
-    private static long _recordOrder;
 
     public AuditEvent Record(
         string action,
@@ -28,7 +28,7 @@ public sealed class AuditLog(ConvergioDb db, IHttpContextAccessor httpContextAcc
         var userAgent = http?.Request.Headers.UserAgent.ToString();
         var auditEvent = new AuditEvent
         {
-            OccurredAt = time.GetUtcNow().UtcDateTime,
+            OccurredAt = AuditChain.TruncateToMicroseconds(time.GetUtcNow().UtcDateTime),
             ActorUserId = actorUserId ?? http?.User.FindUserId(),
             OrgId = orgId,
             Action = action,
@@ -39,7 +39,6 @@ public sealed class AuditLog(ConvergioDb db, IHttpContextAccessor httpContextAcc
             UserAgent = string.IsNullOrEmpty(userAgent) ? null : userAgent[..Math.Min(userAgent.Length, MaxUserAgentLength)],
             RequestId = http?.TraceIdentifier,
             Data = data is null ? null : JsonSerializer.Serialize(data, JsonSerializerOptions.Web),
-            RecordOrder = Interlocked.Increment(ref _recordOrder),
         };
         db.AuditEvents.Add(auditEvent);
         return auditEvent;
@@ -57,18 +56,16 @@ public static class AuditExtensions
             .BindConfiguration(AuditOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<AuditSealer>();
+        builder.Services.AddHostedService<AuditSealerService>();
         builder.Services.AddSingleton<AuditRetention>();
         builder.Services.AddHostedService<AuditRetentionService>();
         return builder;
     }
 
-    /// <summary>
-    /// The hash chain on every <see cref="ConvergioDb"/> of this container, and its verifier.
-    /// The CLI calls this too, so events it writes are chained like the server's.
-    /// </summary>
+    /// <summary>The chain's verifier; the CLI calls this too. Events the CLI writes are sealed by the server.</summary>
     public static IServiceCollection AddAuditChain(this IServiceCollection services)
     {
-        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, AuditChainInterceptor>();
         services.AddScoped<AuditChainVerifier>();
         return services;
     }

@@ -14,7 +14,15 @@ public sealed class AuditOptions
     [Range(1, 3650)]
     public int RetentionDays { get; set; } = 365;
 
-    /// <summary>Events deleted per transaction, so a large purge never holds the chain lock for long.</summary>
+    /// <summary>How long an inserted event may wait for its place in the hash chain.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan SealInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Events sealed per transaction.</summary>
+    [Range(1, 100_000)]
+    public int SealBatchSize { get; set; } = 1000;
+
+    /// <summary>Events deleted per transaction, so a large purge never holds the seal lock for long.</summary>
     [Range(1, 100_000)]
     public int PurgeBatchSize { get; set; } = 1000;
 
@@ -26,11 +34,11 @@ public sealed class AuditOptions
 public sealed record AuditPurgeResult(int Deleted, int Checkpoints);
 
 /// <summary>
-/// Deletes the oldest events once they are past retention, a batch per transaction. Only a
-/// prefix of the chain is ever deleted (up to the first event still within retention, and
-/// never the newest event), and each batch appends, in the same transaction, a checkpoint
-/// event naming the last deleted event and its hash: the first kept event links to it, so
-/// <see cref="AuditChainVerifier"/> can still prove the remaining chain whole.
+/// Deletes the oldest sealed events once they are past retention, a batch per transaction under
+/// the seal lock. Only a prefix of the chain is ever deleted (up to the first event still within
+/// retention, and never the newest sealed event), and each batch appends and seals, in the same
+/// transaction, a checkpoint event naming the last deleted event's seq and hash: the first kept
+/// event links to it, so <see cref="AuditChainVerifier"/> can still prove the remaining chain whole.
 /// </summary>
 public sealed class AuditRetention(IServiceScopeFactory scopes, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditRetention> logger)
 {
@@ -61,32 +69,41 @@ public sealed class AuditRetention(IServiceScopeFactory scopes, IOptions<AuditOp
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await AuditChain.LockAsync(db, cancellationToken);
-
-        var (headId, _) = await AuditChain.ReadHeadAsync(db, cancellationToken);
-        var oldest = await db.AuditEvents.AsNoTracking()
-            .Where(e => e.Id < headId)
-            .OrderBy(e => e.Id)
-            .Take(options.Value.PurgeBatchSize)
-            .Select(e => new { e.Id, e.Hash, e.OccurredAt })
-            .ToListAsync(cancellationToken);
-        var expired = oldest.TakeWhile(e => e.OccurredAt < cutoff).ToList();
-        if (expired.Count == 0)
+        return await db.InTransactionAsync(async (transaction, token) =>
         {
-            return 0;
-        }
+            await AuditChain.LockAsync(db, wait: true, token);
 
-        var last = expired[^1];
-        await db.AuditEvents.Where(e => e.Id <= last.Id).ExecuteDeleteAsync(cancellationToken);
-        scope.ServiceProvider.GetRequiredService<AuditLog>().Record(
-            CheckpointAction,
-            targetType: "audit_event",
-            targetId: last.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            data: new AuditCheckpoint(last.Id, last.Hash!, expired.Count, cutoff));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return expired.Count;
+            var (headSeq, _) = await AuditChain.ReadHeadAsync(db, token);
+            var oldest = await db.AuditEvents.AsNoTracking()
+                .Where(e => e.Seq < headSeq)
+                .OrderBy(e => e.Seq)
+                .Take(options.Value.PurgeBatchSize)
+                .Select(e => new { e.Seq, e.Hash, e.OccurredAt })
+                .ToListAsync(token);
+            var expired = oldest.TakeWhile(e => e.OccurredAt < cutoff).ToList();
+            if (expired.Count == 0)
+            {
+                return 0;
+            }
+
+            var last = expired[^1];
+            await db.AuditEvents.Where(e => e.Seq <= last.Seq).ExecuteDeleteAsync(token);
+            scope.ServiceProvider.GetRequiredService<AuditLog>().Record(
+                CheckpointAction,
+                targetType: "audit_event",
+                targetId: last.Seq!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                data: new AuditCheckpoint(last.Seq.Value, last.Hash!, expired.Count, cutoff));
+            await db.SaveChangesAsync(token);
+            // Sealed before commit: verification only trusts sealed checkpoints, and must never see the cut unanchored.
+            int sealedNow;
+            do
+            {
+                sealedNow = await AuditChain.SealPendingAsync(db, options.Value.SealBatchSize, token);
+            }
+            while (sealedNow == options.Value.SealBatchSize);
+            await transaction.CommitAsync(token);
+            return expired.Count;
+        }, cancellationToken);
     }
 }
 
@@ -109,19 +126,7 @@ internal sealed class AuditRetentionService(AuditRetention retention, IOptions<A
                 logger.LogError(e, "Audit retention failed; retrying at the next interval");
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        while (await PeriodicTimers.WaitAsync(timer, stoppingToken));
     }
 }
 

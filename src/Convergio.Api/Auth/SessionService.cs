@@ -66,6 +66,14 @@ public sealed class SessionService(
     /// Replaces <paramref name="current"/> with a new session (new token, new id) authenticated by
     /// <paramref name="method"/>: a change of privilege never keeps a token that existed before it.
     /// </summary>
+    /// <summary>
+    /// The answer when a concurrent request on the same session (logout, another verification or
+    /// reauthentication) ended or rotated it first: the cookie this request came with is no longer valid.
+    /// </summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult EndedMeanwhile() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+            detail: "This session ended in another request; sign in again.");
+
     public NewSession Rotate(HttpContext http, User user, Session current, string method)
     {
         db.Sessions.Remove(current);

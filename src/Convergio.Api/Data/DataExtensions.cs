@@ -33,7 +33,7 @@ public static class DataExtensions
         if (!string.IsNullOrWhiteSpace(postgres))
         {
             services.AddDbContext<ConvergioDb, PostgresConvergioDb>((sp, o) => o
-                .UseNpgsql(postgres)
+                .UseNpgsql(postgres, npgsql => npgsql.ExecutionStrategy(dependencies => new ConflictRetryStrategy(dependencies)))
                 .AddInterceptors(PostgresTlsPin.Instance)
                 .AddInterceptors(sp.GetServices<IInterceptor>()));
             return services;

@@ -7,9 +7,10 @@ namespace Convergio.Api.Edge;
 
 /// <summary>
 /// Every error is <c>application/problem+json</c> with status, title, detail and traceId:
-/// framework rejections of bad input keep their 4xx status, unknown routes are 404,
-/// an unhandled exception is a generic 500 without internals outside Development, and the
-/// body is problem+json whatever the request's <c>Accept</c> says.
+/// framework rejections of bad input keep their 4xx status, unknown routes are 404, an
+/// unreachable database is 503 with Retry-After, an unhandled exception is a generic 500
+/// without internals outside Development, and the body is problem+json whatever the request's
+/// <c>Accept</c> says.
 /// </summary>
 public static class ProblemDetailsSetup
 {
@@ -23,6 +24,7 @@ public static class ProblemDetailsSetup
         });
         WriteWhateverTheAcceptHeader(builder.Services);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return builder;

@@ -51,38 +51,41 @@ public static class MemberEndpoints
         var role = request.Role!.Value;
         var caller = http.GetOrgCaller();
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await Owners.LockOrganizationAsync(db, orgId, cancellationToken);
-        var member = await db.Memberships.Include(m => m.User).SingleOrDefaultAsync(m => m.OrgId == orgId && m.UserId == userId, cancellationToken);
-        if (member is null)
+        // The whole transaction is retried on a deadlock or serialization failure (Data/ConflictRetryStrategy).
+        return await db.InTransactionAsync<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>>(async (transaction, cancellationToken) =>
         {
-            return ApiProblems.NotFound("No such member in this organization.");
-        }
+            await Owners.LockOrganizationAsync(db, orgId, cancellationToken);
+            var member = await db.Memberships.Include(m => m.User).SingleOrDefaultAsync(m => m.OrgId == orgId && m.UserId == userId, cancellationToken);
+            if (member is null)
+            {
+                return ApiProblems.NotFound("No such member in this organization.");
+            }
 
-        ProblemHttpResult? refusal = null;
-        if ((member.Role == OrgRole.Owner || role == OrgRole.Owner) && caller.Role != OrgRole.Owner)
-        {
-            audit.Record(TenancyAuditActions.MemberRoleChanged, AuditOutcomes.Denied, orgId: orgId, targetType: "user", targetId: userId.ToString(),
-                data: new { reason = "owner_role_needs_owner", from = member.Role, to = role });
-            refusal = ApiProblems.Forbidden("Only an owner grants or removes the owner role.");
-        }
-        else if (role != OrgRole.Owner && await Owners.IsLastOwnerAsync(db, member, cancellationToken))
-        {
-            audit.Record(TenancyAuditActions.MemberRoleChanged, AuditOutcomes.Denied, orgId: orgId, targetType: "user", targetId: userId.ToString(),
-                data: new { reason = "last_owner", from = member.Role, to = role });
-            refusal = LastOwner();
-        }
-        else
-        {
-            audit.Record(TenancyAuditActions.MemberRoleChanged, orgId: orgId, targetType: "user", targetId: userId.ToString(), data: new { from = member.Role, to = role });
-            member.Role = role;
-            member.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return refusal is null
-            ? TypedResults.Ok(new MemberResponse(member.UserId, member.User!.Email, member.User.FullName, member.Role, member.CreatedAt))
-            : refusal;
+            ProblemHttpResult? refusal = null;
+            if ((member.Role == OrgRole.Owner || role == OrgRole.Owner) && caller.Role != OrgRole.Owner)
+            {
+                audit.Record(TenancyAuditActions.MemberRoleChanged, AuditOutcomes.Denied, orgId: orgId, targetType: "user", targetId: userId.ToString(),
+                    data: new { reason = "owner_role_needs_owner", from = member.Role, to = role });
+                refusal = ApiProblems.Forbidden("Only an owner grants or removes the owner role.");
+            }
+            else if (role != OrgRole.Owner && await Owners.IsLastOwnerAsync(db, member, cancellationToken))
+            {
+                audit.Record(TenancyAuditActions.MemberRoleChanged, AuditOutcomes.Denied, orgId: orgId, targetType: "user", targetId: userId.ToString(),
+                    data: new { reason = "last_owner", from = member.Role, to = role });
+                refusal = LastOwner();
+            }
+            else
+            {
+                audit.Record(TenancyAuditActions.MemberRoleChanged, orgId: orgId, targetType: "user", targetId: userId.ToString(), data: new { from = member.Role, to = role });
+                member.Role = role;
+                member.UpdatedAt = time.GetUtcNow().UtcDateTime;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return refusal is null
+                ? TypedResults.Ok(new MemberResponse(member.UserId, member.User!.Email, member.User.FullName, member.Role, member.CreatedAt))
+                : refusal;
+        }, cancellationToken);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
@@ -92,38 +95,40 @@ public static class MemberEndpoints
         var leaving = userId == caller.UserId;
         var action = leaving ? TenancyAuditActions.MemberLeft : TenancyAuditActions.MemberRemoved;
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await Owners.LockOrganizationAsync(db, orgId, cancellationToken);
-        var member = await db.Memberships.SingleOrDefaultAsync(m => m.OrgId == orgId && m.UserId == userId, cancellationToken);
+        return await db.InTransactionAsync<Results<NoContent, ProblemHttpResult>>(async (transaction, cancellationToken) =>
+        {
+            await Owners.LockOrganizationAsync(db, orgId, cancellationToken);
+            var member = await db.Memberships.SingleOrDefaultAsync(m => m.OrgId == orgId && m.UserId == userId, cancellationToken);
 
-        ProblemHttpResult? refusal = null;
-        if (!leaving && caller.Role < OrgRole.Admin)
-        {
-            audit.Record(action, AuditOutcomes.Denied, orgId: orgId, targetType: "user", targetId: userId.ToString(), data: new { reason = "role_too_low", held = caller.Role });
-            refusal = ApiProblems.Forbidden("Removing another member needs the admin role or higher.");
-        }
-        else if (member is null)
-        {
-            return ApiProblems.NotFound("No such member in this organization.");
-        }
-        else if (!leaving && member.Role == OrgRole.Owner && caller.Role != OrgRole.Owner)
-        {
-            audit.Record(action, AuditOutcomes.Denied, orgId: orgId, targetType: "user", targetId: userId.ToString(), data: new { reason = "owner_role_needs_owner" });
-            refusal = ApiProblems.Forbidden("Only an owner removes an owner.");
-        }
-        else if (await Owners.IsLastOwnerAsync(db, member, cancellationToken))
-        {
-            audit.Record(action, AuditOutcomes.Denied, orgId: orgId, targetType: "user", targetId: userId.ToString(), data: new { reason = "last_owner" });
-            refusal = LastOwner();
-        }
-        else
-        {
-            db.Memberships.Remove(member);
-            audit.Record(action, orgId: orgId, targetType: "user", targetId: userId.ToString(), data: new { role = member.Role });
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return refusal is null ? TypedResults.NoContent() : refusal;
+            ProblemHttpResult? refusal = null;
+            if (!leaving && caller.Role < OrgRole.Admin)
+            {
+                audit.Record(action, AuditOutcomes.Denied, orgId: orgId, targetType: "user", targetId: userId.ToString(), data: new { reason = "role_too_low", held = caller.Role });
+                refusal = ApiProblems.Forbidden("Removing another member needs the admin role or higher.");
+            }
+            else if (member is null)
+            {
+                return ApiProblems.NotFound("No such member in this organization.");
+            }
+            else if (!leaving && member.Role == OrgRole.Owner && caller.Role != OrgRole.Owner)
+            {
+                audit.Record(action, AuditOutcomes.Denied, orgId: orgId, targetType: "user", targetId: userId.ToString(), data: new { reason = "owner_role_needs_owner" });
+                refusal = ApiProblems.Forbidden("Only an owner removes an owner.");
+            }
+            else if (await Owners.IsLastOwnerAsync(db, member, cancellationToken))
+            {
+                audit.Record(action, AuditOutcomes.Denied, orgId: orgId, targetType: "user", targetId: userId.ToString(), data: new { reason = "last_owner" });
+                refusal = LastOwner();
+            }
+            else
+            {
+                db.Memberships.Remove(member);
+                audit.Record(action, orgId: orgId, targetType: "user", targetId: userId.ToString(), data: new { role = member.Role });
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return refusal is null ? TypedResults.NoContent() : refusal;
+        }, cancellationToken);
     }
 
     private static ProblemHttpResult LastOwner() =>

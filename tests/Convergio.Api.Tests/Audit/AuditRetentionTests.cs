@@ -27,9 +27,9 @@ public sealed class AuditRetentionTests
         // Only the newest event may outlive retention (the chain keeps a head); the timer may have run more than once.
         Assert.All(after.Where(e => e.Action != AuditRetention.CheckpointAction), e => Assert.Equal(before[^1].Id, e.Id));
         var anchor = AuditCheckpoint.Parse(after.Last(e => e.Action == AuditRetention.CheckpointAction).Data)!;
-        Assert.Equal(after[0].Id - 1, anchor.AnchorId);
+        Assert.Equal(after[0].Seq - 1, anchor.AnchorSeq);
         Assert.Equal(after[0].PrevHash, anchor.AnchorHash);
-        Assert.Equal(before.Single(e => e.Id == anchor.AnchorId).Hash, anchor.AnchorHash);
+        Assert.Equal(before.Single(e => e.Seq == anchor.AnchorSeq).Hash, anchor.AnchorHash);
     }
 
     [Theory]
@@ -65,10 +65,10 @@ public sealed class AuditRetentionTests
         await using var factory = new ConvergioFactory(db);
         await AuditTrail.RecordAsync(factory, 5);
 
-        await AuditTrail.ExecuteSqlAsync(factory, "DELETE FROM audit_events WHERE id <= 2");
+        await AuditTrail.ExecuteSqlAsync(factory, "DELETE FROM audit_events WHERE seq <= 2");
         var report = await AuditTrail.VerifyAsync(factory);
 
-        Assert.Equal(3, report.FirstBreak?.Id);
+        Assert.Equal(3, report.FirstBreak?.Seq);
         Assert.Contains("no retention checkpoint", report.FirstBreak?.Problem, StringComparison.Ordinal);
     }
 

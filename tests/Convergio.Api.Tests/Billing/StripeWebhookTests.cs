@@ -1,7 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Convergio.Api.Audit;
 using Convergio.Api.Billing;
 using Convergio.Api.Observability;
@@ -10,13 +7,12 @@ using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using static Convergio.Api.Tests.Infrastructure.TestStripe;
 
 namespace Convergio.Api.Tests.Billing;
 
 public sealed class StripeWebhookTests
 {
-    private const string Path = "/api/v1/webhooks/stripe";
-
     private static ConvergioFactory Factory(Db db, params string[] secrets) =>
         new(db, secrets.Select((s, i) => new KeyValuePair<string, string?>($"Stripe:WebhookSecrets:{i}", s)).ToDictionary());
 
@@ -28,45 +24,6 @@ public sealed class StripeWebhookTests
         db.Organizations.Add(new Organization { Id = id, Name = "Acme", Slug = $"acme-{id:N}", Tier = tier, CreatedAt = factory.Time.GetUtcNow().UtcDateTime });
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         return id;
-    }
-
-    private static string EventJson(string type, object dataObject, DateTimeOffset created, string? id = null) => JsonSerializer.Serialize(new Dictionary<string, object?>
-    {
-        ["id"] = id ?? "evt_" + Guid.NewGuid().ToString("N"),
-        ["object"] = "event",
-        ["api_version"] = Stripe.StripeConfiguration.ApiVersion,
-        ["created"] = created.ToUnixTimeSeconds(),
-        ["livemode"] = false,
-        ["pending_webhooks"] = 1,
-        ["type"] = type,
-        ["data"] = new Dictionary<string, object?> { ["object"] = dataObject },
-    });
-
-    private static object Subscription(Guid orgId, string status, string tier = "pro") => new Dictionary<string, object?>
-    {
-        ["id"] = "sub_" + Guid.NewGuid().ToString("N")[..14],
-        ["object"] = "subscription",
-        ["status"] = status,
-        ["metadata"] = new Dictionary<string, string> { ["orgId"] = orgId.ToString(), ["tier"] = tier },
-    };
-
-    /// <summary>The header Stripe sends: <c>t=…,v1=hex(HMAC-SHA256(secret, "{t}.{payload}"))</c>.</summary>
-    private static string Sign(string payload, string secret, DateTimeOffset at)
-    {
-        var t = at.ToUnixTimeSeconds();
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{payload}"));
-        return $"t={t},v1={Convert.ToHexStringLower(mac)}";
-    }
-
-    private static async Task<HttpResponseMessage> DeliverAsync(ConvergioFactory factory, string payload, string? signature)
-    {
-        using var client = factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
-        if (signature is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
-        }
-        return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     private static Task<string> TierAsync(ConvergioFactory factory, Guid orgId) =>

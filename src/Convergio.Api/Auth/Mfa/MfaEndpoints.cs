@@ -58,7 +58,11 @@ public static class MfaEndpoints
         var reserved = await db.Sessions
             .Where(s => s.Id == sessionId && s.SecondFactorPending && s.SecondFactorAttempts < PendingSecondFactor.MaxAttempts)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.SecondFactorAttempts, s => s.SecondFactorAttempts + 1), cancellationToken);
-        var session = await db.Sessions.Include(s => s.User).SingleAsync(s => s.Id == sessionId, cancellationToken);
+        var session = await db.Sessions.Include(s => s.User).SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        if (session is null)
+        {
+            return SessionService.EndedMeanwhile();
+        }
 
         var method = reserved == 0 ? null
             : useRecoveryCode
@@ -72,7 +76,8 @@ public static class MfaEndpoints
                 data: new { kind = useRecoveryCode ? "recovery" : "totp", attempt = session.SecondFactorAttempts, sessionEnded = exhausted });
             if (exhausted)
             {
-                db.Sessions.Remove(session);
+                // Not a tracked removal: a parallel attempt or logout may have deleted the row already.
+                await db.Sessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(cancellationToken);
             }
             await db.SaveChangesAsync(cancellationToken);
             metrics.LoginAttempt("failed");
@@ -92,7 +97,14 @@ public static class MfaEndpoints
         {
             audit.Record(MfaAuditActions.RecoveryCodeUsed, targetType: "user", targetId: userId.ToString());
         }
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return SessionService.EndedMeanwhile();
+        }
         sessions.SetCookies(http, started);
         metrics.LoginAttempt("succeeded");
         return TypedResults.Ok(UserResponse.From(user, mfaEnabled: true));

@@ -46,7 +46,11 @@ public static class ReauthenticationEndpoints
             return TooManyRequests.Problem(http, wait, "Too many reauthentication attempts; try again later.");
         }
 
-        var session = await db.Sessions.Include(s => s.User).SingleAsync(s => s.Id == http.User.FindSessionId(), cancellationToken);
+        var session = await db.Sessions.Include(s => s.User).SingleOrDefaultAsync(s => s.Id == http.User.FindSessionId(), cancellationToken);
+        if (session is null)
+        {
+            return SessionService.EndedMeanwhile();
+        }
         var user = session.User!;
         string? method;
         string? failure = null;
@@ -95,7 +99,14 @@ public static class ReauthenticationEndpoints
         {
             audit.Record(MfaAuditActions.RecoveryCodeUsed, targetType: "user", targetId: userId.ToString());
         }
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return SessionService.EndedMeanwhile();
+        }
         sessions.SetCookies(http, started);
         return TypedResults.NoContent();
     }

@@ -46,7 +46,6 @@ namespace Convergio.Api.Data.Migrations.Postgres
                         .HasColumnName("data");
 
                     b.Property<string>("Hash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("hash");
@@ -70,8 +69,17 @@ namespace Convergio.Api.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("outcome");
 
+                    b.Property<string>("PersonalDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("personal_digest");
+
+                    b.Property<string>("PersonalKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("personal_key");
+
                     b.Property<string>("PrevHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("prev_hash");
@@ -80,6 +88,10 @@ namespace Convergio.Api.Data.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("request_id");
+
+                    b.Property<long?>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
 
                     b.Property<string>("TargetId")
                         .HasMaxLength(100)
@@ -99,6 +111,9 @@ namespace Convergio.Api.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("OccurredAt");
+
+                    b.HasIndex("Seq")
+                        .IsUnique();
 
                     b.HasIndex("ActorUserId", "OccurredAt");
 

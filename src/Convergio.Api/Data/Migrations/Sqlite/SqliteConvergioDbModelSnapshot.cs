@@ -39,7 +39,6 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                         .HasColumnName("data");
 
                     b.Property<string>("Hash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("hash");
@@ -63,8 +62,17 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("outcome");
 
+                    b.Property<string>("PersonalDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("personal_digest");
+
+                    b.Property<string>("PersonalKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("personal_key");
+
                     b.Property<string>("PrevHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("prev_hash");
@@ -73,6 +81,10 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("request_id");
+
+                    b.Property<long?>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
 
                     b.Property<string>("TargetId")
                         .HasMaxLength(100)
@@ -92,6 +104,9 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("OccurredAt");
+
+                    b.HasIndex("Seq")
+                        .IsUnique();
 
                     b.HasIndex("ActorUserId", "OccurredAt");
 
