@@ -48,6 +48,7 @@ public sealed class ConfigLintTests
         ["ConnectionStrings:Postgres"] = "Host=db.internal;Database=convergio;Username=app;SSL Mode=VerifyFull",
         ["ConnectionStrings:Redis"] = "cache.internal:6380,ssl=true",
         ["Sentry:Dsn"] = "https://public@sentry.example/1",
+        ["AllowedHosts"] = "api.convergio.io",
     };
 
     private static (int ExitCode, string Output) Lint(Dictionary<string, string?> settings)

@@ -486,12 +486,11 @@ public sealed class AuditChainTests
     [InlineData("00:05:00")]
     public async Task A_seal_interval_out_of_range_stops_the_start(string interval)
     {
-        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?> { ["Audit:SealInterval"] = interval });
+        // A real process: a host that fails to start in-process races its own disposal in the test host.
+        var (exitCode, output) = await ApiProcess.RunUntilExitAsync(new Dictionary<string, string?> { ["Audit:SealInterval"] = interval }, "Development");
 
-        var failure = Assert.ThrowsAny<Exception>(() => factory.Server);
-
-        Assert.IsType<Microsoft.Extensions.Options.OptionsValidationException>(failure.GetBaseException());
-        Assert.Contains("SealInterval", failure.GetBaseException().Message, StringComparison.Ordinal);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("SealInterval", output, StringComparison.Ordinal);
     }
 
     /// <summary>One sealed event with personal fields between two others; returns its seq.</summary>

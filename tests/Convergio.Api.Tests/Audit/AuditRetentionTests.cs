@@ -3,7 +3,6 @@ using Convergio.Api.Data;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Convergio.Api.Tests.Audit;
 
@@ -78,12 +77,11 @@ public sealed class AuditRetentionTests
     [InlineData("100000")]
     public async Task Retention_days_out_of_range_stop_the_start(string days)
     {
-        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?> { ["Audit:RetentionDays"] = days });
+        // A real process: a host that fails to start in-process races its own disposal in the test host.
+        var (exitCode, output) = await ApiProcess.RunUntilExitAsync(new Dictionary<string, string?> { ["Audit:RetentionDays"] = days }, "Development");
 
-        var failure = Assert.ThrowsAny<Exception>(() => factory.Server);
-
-        Assert.IsType<OptionsValidationException>(failure.GetBaseException());
-        Assert.Contains("RetentionDays", failure.GetBaseException().Message, StringComparison.Ordinal);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("RetentionDays", output, StringComparison.Ordinal);
     }
 
     private static ConvergioFactory WithoutScheduledPurge(ConvergioFactory factory) => factory.WithServices(services =>

@@ -50,12 +50,11 @@ public sealed class SecurityTxtTests
     [InlineData("Disclosure:CanonicalUrl", "/.well-known/security.txt")]
     public async Task A_non_https_disclosure_url_stops_the_start(string key, string value)
     {
-        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?> { [key] = value });
+        // A real process: a host that fails to start in-process races its own disposal in the test host.
+        var (exitCode, output) = await ApiProcess.RunUntilExitAsync(new Dictionary<string, string?> { [key] = value }, "Development");
 
-        var failure = Assert.ThrowsAny<Exception>(() => factory.Server);
-
-        Assert.IsType<OptionsValidationException>(failure.GetBaseException());
-        Assert.Contains(key, failure.GetBaseException().Message, StringComparison.Ordinal);
+        Assert.Equal(1, exitCode);
+        Assert.Contains(key, output, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, List<string>> Fields(string body) => body

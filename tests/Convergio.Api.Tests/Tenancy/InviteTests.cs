@@ -153,7 +153,7 @@ public sealed class InviteTests
         var owner = await factory.CreateSignedInUserAsync();
         var org = await owner.CreateOrgAsync();
         var admin = await factory.CreateMemberAsync(org.Id, OrgRole.Admin);
-        var joiner = await factory.CreateSignedInUserAsync();
+        var joiner = await factory.CreateVerifiedUserAsync();
         Assert.Equal(HttpStatusCode.OK, (await AcceptAsync(joiner, await InviteAsync(factory, owner, org.Id, joiner.Email))).StatusCode);
         var stale = await factory.AddInviteAsync(org.Id, owner.Id, OrgRole.Member);
         factory.Time.Advance(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
@@ -178,7 +178,7 @@ public sealed class InviteTests
         await using var factory = new ConvergioFactory(db);
         var owner = await factory.CreateSignedInUserAsync();
         var org = await owner.CreateOrgAsync();
-        var invitee = await factory.CreateSignedInUserAsync();
+        var invitee = await factory.CreateVerifiedUserAsync();
         var token = await InviteAsync(factory, owner, org.Id, invitee.Email);
         var invite = Assert.Single(await ListAsync(owner, org.Id));
 
@@ -237,7 +237,7 @@ public sealed class InviteTests
         var owner = await factory.CreateSignedInUserAsync();
         var org = await owner.CreateOrgAsync();
         var admin = await factory.CreateMemberAsync(org.Id, OrgRole.Admin);
-        var accomplice = await factory.CreateSignedInUserAsync();
+        var accomplice = await factory.CreateVerifiedUserAsync();
         var token = await InviteAsync(factory, admin, org.Id, accomplice.Email, "admin");
         Assert.Equal(HttpStatusCode.NoContent, (await owner.Browser.DeleteAsync($"/api/v1/orgs/{org.Id}/members/{admin.Id}")).StatusCode);
 
@@ -261,7 +261,7 @@ public sealed class InviteTests
         var owner = await factory.CreateSignedInUserAsync();
         var org = await owner.CreateOrgAsync();
         var admin = await factory.CreateMemberAsync(org.Id, OrgRole.Admin);
-        var invitee = await factory.CreateSignedInUserAsync();
+        var invitee = await factory.CreateVerifiedUserAsync();
         var token = await InviteAsync(factory, admin, org.Id, invitee.Email, "member");
         Assert.Equal(HttpStatusCode.OK, (await owner.Browser.PatchJsonAsync($"/api/v1/orgs/{org.Id}/members/{admin.Id}", new { role = demotedTo })).StatusCode);
 
@@ -280,7 +280,7 @@ public sealed class InviteTests
         var owner = await factory.CreateSignedInUserAsync();
         var org = await owner.CreateOrgAsync();
         var coOwner = await factory.CreateMemberAsync(org.Id, OrgRole.Owner);
-        var invitee = await factory.CreateSignedInUserAsync();
+        var invitee = await factory.CreateVerifiedUserAsync();
         var token = await InviteAsync(factory, coOwner, org.Id, invitee.Email, "owner");
         Assert.Equal(HttpStatusCode.OK, (await owner.Browser.PatchJsonAsync($"/api/v1/orgs/{org.Id}/members/{coOwner.Id}", new { role = "admin" })).StatusCode);
 
