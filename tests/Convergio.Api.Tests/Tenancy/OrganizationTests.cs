@@ -121,4 +121,22 @@ public sealed class OrganizationTests
         Assert.Equal("project.created", only.Action);
         Assert.Equal(org.Id, only.OrgId);
     }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task A_change_shows_in_the_organizations_audit_at_once_before_it_is_sealed(Db db)
+    {
+        await using var factory = new ConvergioFactory(db).WithServices(services => services.Remove(
+            services.Single(s => s.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService) && s.ImplementationType == typeof(Convergio.Api.Audit.AuditSealerService))));
+        var owner = await factory.CreateSignedInUserAsync();
+        var org = await owner.CreateOrgAsync();
+        await owner.CreateProjectAsync(org.Id);
+
+        var page = await owner.Browser.Client.GetFromJsonAsync<Convergio.Api.Data.PagedList<Convergio.Api.Admin.AuditEventResponse>>(
+            $"/api/v1/orgs/{org.Id}/audit?action=project.created", TestContext.Current.CancellationToken);
+
+        var unsealed = Assert.Single(page!.Items);
+        Assert.Null(unsealed.Seq);
+    }
 }
