@@ -57,7 +57,7 @@ public static class PlainTextInput
     }
 
     /// <summary>The checked value's problem, or null when it is plain text.</summary>
-    public static string? Problem(string value, bool multiLine)
+    private static string? Problem(string value, bool multiLine)
     {
         for (var i = 0; i < value.Length; i++)
         {
