@@ -14,6 +14,7 @@ public static class DisclosureExtensions
             .Validate(o => DisclosureOptions.IsHttpsUrl(o.PolicyUrl), "Disclosure:PolicyUrl must be an absolute https URL (RFC 9116).")
             .Validate(o => DisclosureOptions.IsHttpsUrl(o.CanonicalUrl), "Disclosure:CanonicalUrl must be an absolute https URL (RFC 9116).")
             .ValidateOnStart();
+        builder.Services.AddHostedService<SecurityReportSlaAlerts>();
         return builder;
     }
 

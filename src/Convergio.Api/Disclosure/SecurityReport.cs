@@ -18,6 +18,18 @@ public sealed class SecurityReport
     /// <summary>The reporter's assessment (<see cref="SecuritySeverities"/>), or null when not given.</summary>
     public string? Severity { get; set; }
 
+    /// <summary>An admin's classification, which overrides the reporter's once set.</summary>
+    public string? AssessedSeverity { get; set; }
+
+    /// <summary>The severity the SLA follows: the admin's when given, else the reporter's.</summary>
+    public string? EffectiveSeverity => AssessedSeverity ?? Severity;
+
+    /// <summary>When the overdue acknowledgment was alerted (once).</summary>
+    public DateTime? AckOverdueAlertedAt { get; set; }
+
+    /// <summary>When the overdue critical triage was alerted (once).</summary>
+    public DateTime? TriageOverdueAlertedAt { get; set; }
+
     public string Status { get; set; } = SecurityReportStatuses.Received;
     public DateTime? AcknowledgedAt { get; set; }
     public DateTime? TriagedAt { get; set; }
@@ -73,11 +85,14 @@ public static class SecurityReportSla
     public static DateTime AckDueAt(SecurityReport report) => report.ReceivedAt + AcknowledgeWithin;
 
     public static DateTime? TriageDueAt(SecurityReport report) =>
-        report.Severity == SecuritySeverities.Critical ? report.ReceivedAt.Date.AddDays(1) : null;
+        report.EffectiveSeverity == SecuritySeverities.Critical ? report.ReceivedAt.Date.AddDays(1) : null;
 
-    public static bool IsOverdue(SecurityReport report, DateTime now) =>
-        (report.AcknowledgedAt is null && now > AckDueAt(report))
-        || (report.TriagedAt is null && TriageDueAt(report) is { } triageDue && now > triageDue);
+    public static bool IsAckOverdue(SecurityReport report, DateTime now) => report.AcknowledgedAt is null && now > AckDueAt(report);
+
+    public static bool IsTriageOverdue(SecurityReport report, DateTime now) =>
+        report.TriagedAt is null && TriageDueAt(report) is { } triageDue && now > triageDue;
+
+    public static bool IsOverdue(SecurityReport report, DateTime now) => IsAckOverdue(report, now) || IsTriageOverdue(report, now);
 }
 
 internal sealed class SecurityReportConfiguration : IEntityTypeConfiguration<SecurityReport>
@@ -92,6 +107,10 @@ internal sealed class SecurityReportConfiguration : IEntityTypeConfiguration<Sec
         builder.Property(r => r.Impact).HasMaxLength(SecurityReportLimits.Impact);
         builder.Property(r => r.SuggestedMitigation).HasMaxLength(SecurityReportLimits.SuggestedMitigation);
         builder.Property(r => r.Severity).HasMaxLength(20);
+        builder.Property(r => r.AssessedSeverity).HasMaxLength(20);
+        // Two replicas alerting the same overdue report at once: one commits, the other's alert rolls back.
+        builder.Property(r => r.AckOverdueAlertedAt).IsConcurrencyToken();
+        builder.Property(r => r.TriageOverdueAlertedAt).IsConcurrencyToken();
         // Two admins moving the same report at once: the second gets a conflict, not a silent overwrite.
         builder.Property(r => r.Status).HasMaxLength(20).IsConcurrencyToken();
         builder.HasIndex(r => r.ReceivedAt);

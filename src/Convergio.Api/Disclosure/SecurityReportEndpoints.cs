@@ -20,7 +20,8 @@ public sealed record SecurityReportRequest(
 
 public sealed record SecurityReportAccepted(Guid ReportId);
 
-public sealed record SecurityReportStatusRequest(string? Status);
+/// <summary>A new status, an admin's severity classification, or both.</summary>
+public sealed record SecurityReportStatusRequest(string? Status, string? Severity = null);
 
 public sealed record SecurityReportView(
     Guid Id,
@@ -31,6 +32,7 @@ public sealed record SecurityReportView(
     string Impact,
     string? SuggestedMitigation,
     string? Severity,
+    string? AssessedSeverity,
     string Status,
     DateTime AckDueAt,
     DateTime? TriageDueAt,
@@ -41,7 +43,7 @@ public sealed record SecurityReportView(
 {
     public static SecurityReportView From(SecurityReport r, DateTime now) => new(
         r.Id, r.ReceivedAt, r.ReporterEmail, r.AffectedComponent, r.ReproductionSteps, r.Impact, r.SuggestedMitigation,
-        r.Severity, r.Status, SecurityReportSla.AckDueAt(r), SecurityReportSla.TriageDueAt(r), SecurityReportSla.IsOverdue(r, now),
+        r.Severity, r.AssessedSeverity, r.Status, SecurityReportSla.AckDueAt(r), SecurityReportSla.TriageDueAt(r), SecurityReportSla.IsOverdue(r, now),
         r.AcknowledgedAt, r.TriagedAt, r.StatusChangedAt);
 }
 
@@ -49,6 +51,7 @@ public static class SecurityReportEndpoints
 {
     public const string ReceivedAction = "security.report.received";
     public const string StatusChangedAction = "security.report.status_changed";
+    public const string SeverityChangedAction = "security.report.severity_changed";
     private const string TargetType = "security_report";
 
     /// <summary>
@@ -118,12 +121,20 @@ public static class SecurityReportEndpoints
     internal static async Task<Results<Ok<SecurityReportView>, ValidationProblem, ProblemHttpResult>> ChangeStatusAsync(
         Guid id, SecurityReportStatusRequest request, ConvergioDb db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (request.Status is not { } to || !SecurityReportStatuses.Settable.Contains(to))
+        var to = request.Status;
+        var severity = request.Severity?.Trim().ToLowerInvariant();
+        var errors = new Dictionary<string, string[]>();
+        if ((to is null && severity is null) || (to is not null && !SecurityReportStatuses.Settable.Contains(to)))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["status"] = [$"Use one of: {string.Join(", ", SecurityReportStatuses.Settable)}."],
-            });
+            errors["status"] = [$"Use one of: {string.Join(", ", SecurityReportStatuses.Settable)} (or give only a severity)."];
+        }
+        if (severity is not null && !SecuritySeverities.All.Contains(severity))
+        {
+            errors["severity"] = [$"Use one of: {string.Join(", ", SecuritySeverities.All)}."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
         }
 
         var report = await db.SecurityReports.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
@@ -131,22 +142,29 @@ public static class SecurityReportEndpoints
         {
             return ApiProblems.NotFound("No security report has this id.");
         }
-        var from = report.Status;
-        if (!SecurityReportStatuses.CanMove(from, to))
-        {
-            return ApiProblems.Conflict($"A {from} report cannot become {to}.");
-        }
-
         var now = time.GetUtcNow().UtcDateTime;
-        report.Status = to;
-        report.StatusChangedAt = now;
-        // Any answer acknowledges the report; triage ends with a triaged or rejected verdict.
-        report.AcknowledgedAt ??= now;
-        if (to is SecurityReportStatuses.Triaged or SecurityReportStatuses.Rejected)
+        if (severity is not null && severity != report.EffectiveSeverity)
         {
-            report.TriagedAt ??= now;
+            audit.Record(SeverityChangedAction, targetType: TargetType, targetId: report.Id.ToString("D"), data: new { from = report.EffectiveSeverity, to = severity });
+            report.AssessedSeverity = severity;
         }
-        audit.Record(StatusChangedAction, targetType: TargetType, targetId: report.Id.ToString("D"), data: new { from, to });
+        if (to is not null)
+        {
+            var from = report.Status;
+            if (!SecurityReportStatuses.CanMove(from, to))
+            {
+                return ApiProblems.Conflict($"A {from} report cannot become {to}.");
+            }
+            report.Status = to;
+            report.StatusChangedAt = now;
+            // Any answer acknowledges the report; triage ends with a triaged or rejected verdict.
+            report.AcknowledgedAt ??= now;
+            if (to is SecurityReportStatuses.Triaged or SecurityReportStatuses.Rejected)
+            {
+                report.TriagedAt ??= now;
+            }
+            audit.Record(StatusChangedAction, targetType: TargetType, targetId: report.Id.ToString("D"), data: new { from, to });
+        }
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -18,6 +18,7 @@ public sealed class SecurityMetrics
     private readonly Counter<long> _webhookSignatureFailures;
     private readonly Counter<long> _cspViolations;
     private readonly UpDownCounter<long> _activeSessions;
+    private readonly Counter<long> _disclosureOverdue;
     private volatile bool _rateLimitFallbackActive;
 
     public SecurityMetrics(IMeterFactory meterFactory)
@@ -32,6 +33,7 @@ public sealed class SecurityMetrics
         _cspViolations = meter.CreateCounter<long>("convergio.csp.violations", description: "Content-Security-Policy violations reported by browsers.");
         meter.CreateObservableGauge("convergio.ratelimit.fallback_active", () => _rateLimitFallbackActive ? 1 : 0,
             description: "1 while Redis is unreachable and rate limits are counted per instance, else 0.");
+        _disclosureOverdue = meter.CreateCounter<long>("convergio.disclosure.sla_overdue", description: "Vulnerability reports that missed an SLA deadline, by deadline (acknowledge, triage); each alerted once.");
         _activeSessions = meter.CreateUpDownCounter<long>("convergio.sessions.active", description: "Sessions created minus sessions ended, since this instance started.");
     }
 
@@ -57,6 +59,8 @@ public sealed class SecurityMetrics
     public void WebhookSignatureFailed(string provider) => _webhookSignatureFailures.Add(1, new KeyValuePair<string, object?>("provider", provider));
 
     public void CspViolationReported() => _cspViolations.Add(1);
+
+    public void DisclosureSlaOverdue(string deadline) => _disclosureOverdue.Add(1, new KeyValuePair<string, object?>("deadline", deadline));
 
     public void SessionStarted() => _activeSessions.Add(1);
 

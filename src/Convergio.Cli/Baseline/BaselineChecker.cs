@@ -17,12 +17,24 @@ public sealed class BaselineChecker(BaselineTarget target, TimeProvider time)
 
         var results = new List<CheckResult>();
         var trust = new CertificateTrust(target.TrustedRoots, target.Insecure);
-        var (tls, unusable) = await TlsChecks.RunAsync(target, trust, cancellationToken);
-        Record(results, tls);
+        var transport = new TransportChecks();
+        string? unusable = null;
+        if (target.ApiBase.Scheme == Uri.UriSchemeHttp)
+        {
+            // A plain-HTTP deployment is graded, not refused: TLS and HTTPS fail, the rest is checked as served.
+            var evidence = $"plain HTTP: {target.ApiOrigin} is served without TLS";
+            Record(results, [.. TlsChecks.Checks.Concat(transport.Checks).Select(c => c.Fail(evidence))]);
+        }
+        else
+        {
+            (var tls, unusable) = await TlsChecks.RunAsync(target, trust, cancellationToken);
+            Record(results, tls);
+        }
 
         ICheckGroup[] groups =
         [
-            new TransportChecks(), new HeaderChecks(), new ErrorChecks(), new SecurityTxtCheck(time),
+            .. target.ApiBase.Scheme == Uri.UriSchemeHttp ? Array.Empty<ICheckGroup>() : [transport],
+            new HeaderChecks(), new ErrorChecks(), new SecurityTxtCheck(time),
             new CorsChecks(), new AuthChecks(), new SessionChecks(time), new RateLimitCheck(),
         ];
         using var probe = new Probe(target, trust);

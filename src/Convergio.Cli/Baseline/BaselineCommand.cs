@@ -56,7 +56,7 @@ public static class BaselineCommand
 
     private static Command CheckCommand()
     {
-        var apiBase = new Argument<string>("api-base-url") { Description = "The API's https:// base URL." };
+        var apiBase = new Argument<string>("api-base-url") { Description = "The API's base URL: https://, or http:// to grade a plain-HTTP deployment (its TLS and HTTPS checks fail)." };
         var frontend = new Option<string?>("--frontend") { Description = "The frontend's URL; its HTML must have a nonce- or hash-based CSP." };
         var origin = new Option<string?>("--origin") { Description = "An origin the deployment allows for CORS (the frontend's)." };
         var credentials = new Option<string?>("--credentials-file") { Description = "JSON {\"email\", \"password\"} of a test account, for the cookie and CSRF checks." };
@@ -78,7 +78,7 @@ public static class BaselineCommand
         {
             var target = new BaselineTarget
             {
-                ApiBase = HttpsUrl(parse.GetValue(apiBase)!, "api-base-url"),
+                ApiBase = AbsoluteUrl(parse.GetValue(apiBase)!, "api-base-url"),
                 Frontend = parse.GetValue(frontend) is { } f ? AbsoluteUrl(f, "--frontend") : null,
                 AllowedOrigin = parse.GetValue(origin) is { } o ? Origin(o) : null,
                 Account = parse.GetValue(credentials) is { } c ? ReadAccount(c) : null,
@@ -156,14 +156,6 @@ public static class BaselineCommand
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
             ? uri
             : throw new ArgumentException($"{name} '{value}' is not an absolute http(s) URL.");
-
-    private static Uri HttpsUrl(string value, string name)
-    {
-        var uri = AbsoluteUrl(value, name);
-        return uri.Scheme == Uri.UriSchemeHttps
-            ? uri
-            : throw new ArgumentException($"{name} must be https:// (plain HTTP is checked on --http-port).");
-    }
 
     private static string Origin(string value)
     {

@@ -5,8 +5,10 @@ using System.Text.RegularExpressions;
 namespace Convergio.Cli.Baseline;
 
 /// <summary>
-/// ratelimit.auth: failed logins for an address that does not exist, one after another, until the
-/// first 429 or 20 attempts. Runs last: it spends this client's auth budget for the window.
+/// ratelimit.auth: failed logins, each for another address that does not exist, one after another,
+/// until the first 429 or 20 attempts. A new address per attempt means a per-account lockout or
+/// sign-in penalty cannot be what answers 429: only a limit per client is measured. Runs last: it
+/// spends this client's auth budget for the window.
 /// </summary>
 internal sealed partial class RateLimitCheck : ICheckGroup
 {
@@ -18,14 +20,14 @@ internal sealed partial class RateLimitCheck : ICheckGroup
 
     public async Task<IReadOnlyList<CheckResult>> RunAsync(Probe probe, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.Serialize(new
-        {
-            email = $"baseline-{Guid.NewGuid():N}@example.invalid",
-            password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)),
-        });
         var responses = new List<ProbeResponse>();
         while (responses.Count < MaxAttempts && responses.LastOrDefault()?.Status != 429)
         {
+            var body = JsonSerializer.Serialize(new
+            {
+                email = $"baseline-{Guid.NewGuid():N}@example.invalid",
+                password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)),
+            });
             responses.Add(await probe.SendAsync(HttpMethod.Post, ConvergioRoutes.Login, body, cancellationToken));
         }
         return [Judge(responses)];

@@ -21,6 +21,11 @@ internal sealed class SessionChecks(TimeProvider time) : ICheckGroup
         {
             return Checks.Select(c => c.Skip("no --credentials-file given")).ToList();
         }
+        if (probe.Target.ApiBase.Scheme != Uri.UriSchemeHttps)
+        {
+            // The test account's password never travels in clear.
+            return Checks.Select(c => c.Fail("plain HTTP: not signed in, the test account is sent only over TLS")).ToList();
+        }
 
         var login = await probe.SendAsync(HttpMethod.Post, ConvergioRoutes.Login,
             JsonSerializer.Serialize(new { email = account.Email, password = account.Password }), cancellationToken);

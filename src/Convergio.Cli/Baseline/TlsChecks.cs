@@ -20,6 +20,8 @@ internal static class TlsChecks
     private static readonly (SslProtocols Protocol, string Name)[] LegacyProtocols = [(SslProtocols.Tls, "TLS 1.0"), (SslProtocols.Tls11, "TLS 1.1")];
 #pragma warning restore SYSLIB0039
 
+    public static IReadOnlyList<CheckDefinition> Checks => [BaselineChecks.TlsLegacyRefused, BaselineChecks.TlsModernNegotiated, BaselineChecks.TlsCertificateValid];
+
     public static async Task EnsureReachableAsync(BaselineTarget target, CancellationToken cancellationToken)
     {
         using var tcp = new TcpClient();

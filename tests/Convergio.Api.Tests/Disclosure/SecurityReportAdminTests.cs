@@ -109,7 +109,7 @@ public sealed class SecurityReportAdminTests
         Assert.DoesNotContain(await AuditTrail.AllAsync(factory), e => e.Action == SecurityReportEndpoints.StatusChangedAction);
     }
 
-    private static async Task<Guid> SubmitAsync(ConvergioFactory factory, string? severity)
+    internal static async Task<Guid> SubmitAsync(ConvergioFactory factory, string? severity)
     {
         using var client = factory.CreateClient();
         var response = await client.PostAsJsonAsync("/api/v1/security/reports", SecurityReportIntakeTests.ValidReport(severity: severity), TestContext.Current.CancellationToken);

@@ -70,6 +70,16 @@ public sealed class ConvergioFactory : WebApplicationFactory<Program>
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Trace",
     }).WithServices(s => s.AddFakeLogging());
 
+    /// <summary>Drops the raised test limits so the documented defaults apply (call before the first request).</summary>
+    public ConvergioFactory WithDefaultRateLimits()
+    {
+        foreach (var key in _settings.Keys.Where(k => k.StartsWith("RateLimiting:", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            _settings.Remove(key);
+        }
+        return this;
+    }
+
     /// <summary>Replace services before the host is built (call before the first request).</summary>
     public ConvergioFactory WithServices(Action<IServiceCollection> configure)
     {

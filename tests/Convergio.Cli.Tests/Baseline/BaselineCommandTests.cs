@@ -113,7 +113,6 @@ public sealed class BaselineCommandTests
     [Theory]
     [InlineData("check")]
     [InlineData("check", "https://127.0.0.1:1", "--format", "xml")]
-    [InlineData("check", "http://127.0.0.1:1")]
     [InlineData("check", "not a url")]
     [InlineData("check", "https://127.0.0.1:1", "--timeout", "soon")]
     [InlineData("check", "https://127.0.0.1:1", "--origin", "https://app.example.test/path")]

@@ -583,6 +583,11 @@ namespace Convergio.Api.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTime?>("AckOverdueAlertedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ack_overdue_alerted_at");
+
                     b.Property<DateTime?>("AcknowledgedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("acknowledged_at");
@@ -592,6 +597,11 @@ namespace Convergio.Api.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("affected_component");
+
+                    b.Property<string>("AssessedSeverity")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("assessed_severity");
 
                     b.Property<string>("Impact")
                         .IsRequired()
@@ -635,6 +645,11 @@ namespace Convergio.Api.Data.Migrations.Postgres
                         .HasMaxLength(8000)
                         .HasColumnType("character varying(8000)")
                         .HasColumnName("suggested_mitigation");
+
+                    b.Property<DateTime?>("TriageOverdueAlertedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("triage_overdue_alerted_at");
 
                     b.Property<DateTime?>("TriagedAt")
                         .HasColumnType("timestamp with time zone")

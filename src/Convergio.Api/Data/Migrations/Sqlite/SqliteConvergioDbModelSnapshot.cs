@@ -576,6 +576,11 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<DateTime?>("AckOverdueAlertedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ack_overdue_alerted_at");
+
                     b.Property<DateTime?>("AcknowledgedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("acknowledged_at");
@@ -585,6 +590,11 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("affected_component");
+
+                    b.Property<string>("AssessedSeverity")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("assessed_severity");
 
                     b.Property<string>("Impact")
                         .IsRequired()
@@ -628,6 +638,11 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                         .HasMaxLength(8000)
                         .HasColumnType("TEXT")
                         .HasColumnName("suggested_mitigation");
+
+                    b.Property<DateTime?>("TriageOverdueAlertedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("triage_overdue_alerted_at");
 
                     b.Property<DateTime?>("TriagedAt")
                         .HasColumnType("TEXT")
