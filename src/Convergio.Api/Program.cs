@@ -25,6 +25,7 @@ try
 
     builder.AddSecrets();
     builder.AddStructuredLogging();
+    builder.AddListeningLog();
     builder.AddObservability();
     builder.AddProblemDetailsEverywhere();
     builder.AddRequestBodyLimit();
@@ -51,7 +52,7 @@ try
 
     var app = builder.Build();
 
-    // The order is the contract in DESIGN.md: each protection sees what the previous one allowed.
+    // The order is the contract in docs/design.md: each protection sees what the previous one allowed.
     app.UseForwardedHeaders();
     app.UseRequestId();
     app.UseHttpsEnforcement();

@@ -91,7 +91,7 @@ public sealed class AuditVerifyCommandTests
     public async Task Verify_reports_an_empty_chain_as_intact()
     {
         await using var database = new TestDatabase(Db.Sqlite);
-        await MigrateCommand.RunAsync(database.Configuration, TextWriter.Null, TestContext.Current.CancellationToken);
+        await MigrateCommand.RunAsync(database.Configuration, json: false, TextWriter.Null, TestContext.Current.CancellationToken);
         var output = new StringWriter();
 
         Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, null, output, TestContext.Current.CancellationToken));
@@ -101,7 +101,7 @@ public sealed class AuditVerifyCommandTests
     /// <summary>Migrates, then writes events through the CLI's own services, so they are chained as the CLI chains them.</summary>
     private static async Task<List<string>> SeedAsync(TestDatabase database, int count)
     {
-        await MigrateCommand.RunAsync(database.Configuration, TextWriter.Null, TestContext.Current.CancellationToken);
+        await MigrateCommand.RunAsync(database.Configuration, json: false, TextWriter.Null, TestContext.Current.CancellationToken);
         await using var services = CliHost.Services(database.Configuration);
         for (var i = 0; i < count; i++)
         {

@@ -1,28 +1,24 @@
-using Convergio.Api.Secrets;
-using Microsoft.Extensions.Configuration;
+using System.CommandLine;
 
 namespace Convergio.Cli.Tests;
 
 public sealed class ConfigLintTests
 {
     [Fact]
-    public void Lint_reports_every_problem_and_exits_1()
+    public async Task Config_lint_is_baseline_lint_under_its_older_name()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Security:SigningKeys:0"] = "0123456789",
-            ["ConnectionStrings:Postgres"] = "Host=db.internal;Database=convergio;Username=app",
-            ["ALLOWED_ORIGINS"] = "*",
-        }).Build();
-        var output = new StringWriter();
+        var path = Path.Combine(Directory.CreateTempSubdirectory("convergio-lint-").FullName, "production.env");
+        await File.WriteAllLinesAsync(path, ["ALLOWED_ORIGINS=*", "ConnectionStrings__Postgres=Host=db.internal;Database=convergio;Username=app"], TestContext.Current.CancellationToken);
 
-        var exitCode = ConfigCommand.Lint(configuration, output);
+        var asConfig = await CliRun.InProcessAsync("config", "lint", "--env-file", path, "--format", "json");
+        var asBaseline = await CliRun.InProcessAsync("baseline", "lint", "--env-file", path, "--format", "json");
 
-        Assert.Equal(1, exitCode);
-        var text = output.ToString();
-        Assert.Contains("[signing-keys]", text, StringComparison.Ordinal);
-        Assert.Contains("[postgres]", text, StringComparison.Ordinal);
-        Assert.Contains("[cors-origins]", text, StringComparison.Ordinal);
-        Assert.Contains("[encryption-keys]", text, StringComparison.Ordinal);
+        Assert.Equal(1, asConfig.ExitCode);
+        Assert.Equal(asBaseline.ExitCode, asConfig.ExitCode);
+        Assert.Equal(WithoutTimes(asBaseline.Output), WithoutTimes(asConfig.Output));
+        Assert.Contains("config.cors-origins", asConfig.Output, StringComparison.Ordinal);
     }
+
+    private static string WithoutTimes(string json) =>
+        System.Text.RegularExpressions.Regex.Replace(json, "\"(startedAt|finishedAt|durationMs|generatedAt)\":[^,}]*", "");
 }
