@@ -32,19 +32,6 @@ public sealed class NewcomerPathTests
     }
 
     [Fact]
-    public async Task ASPNETCORE_ENVIRONMENT_Production_beats_the_launch_profile_and_an_empty_configuration_is_refused()
-    {
-        await using var api = DotnetRun(new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
-
-        var started = await api.WaitUntilStartedAsync(StartTimeout);
-        var output = await api.StopAsync();
-
-        Assert.False(started, output);
-        Assert.Equal(1, api.ExitCode);
-        Assert.Contains("Refusing to start in Production", output, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Plain_dotnet_run_is_Development_on_the_checkouts_data_folder()
     {
         await using var api = DotnetRun(new Dictionary<string, string>());
