@@ -25,6 +25,7 @@ try
 
     builder.AddSecrets();
     builder.AddStructuredLogging();
+    builder.AddListeningLog();
     builder.AddObservability();
     builder.AddProblemDetailsEverywhere();
     builder.AddRequestBodyLimit();
@@ -52,7 +53,7 @@ try
 
     var app = builder.Build();
 
-    // The order is the contract in DESIGN.md: each protection sees what the previous one allowed.
+    // The order is the contract in docs/design.md: each protection sees what the previous one allowed.
     app.UseHostAllowlist();
     app.UseForwardedHeaders();
     app.UseRequestId();

@@ -30,6 +30,11 @@ internal static class AdminCommand
         await using var services = CliHost.Services(configuration);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
+        if (await CliHost.SchemaProblemAsync(db, cancellationToken) is { } problem)
+        {
+            await output.WriteLineAsync(problem);
+            return 1;
+        }
         var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         // The server's hasher with the server's Argon2id cost setting, so the server never needs to rehash it.
         var hashing = new ServiceCollection().AddMetrics().AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();

@@ -25,6 +25,11 @@ internal static class AuditCommand
     {
         await using var services = CliHost.Services(configuration);
         await using var scope = services.CreateAsyncScope();
+        if (await CliHost.SchemaProblemAsync(scope.ServiceProvider.GetRequiredService<Convergio.Api.Data.ConvergioDb>(), cancellationToken) is { } problem)
+        {
+            await output.WriteLineAsync(problem);
+            return 1;
+        }
         var report = await scope.ServiceProvider.GetRequiredService<AuditChainVerifier>().VerifyAsync(anchor, cancellationToken);
         if (report.FirstBreak is { } broken)
         {

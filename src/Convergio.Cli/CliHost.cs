@@ -1,6 +1,7 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Data;
 using Convergio.Api.Secrets;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
@@ -26,19 +27,34 @@ internal static class CliHost
         {
             configuration.AddInMemoryCollection(overrides);
         }
-        configuration.AddManagedSecrets(Environment(configuration));
+        configuration.AddManagedSecrets(Environment(configuration), DataRoot.Resolve());
         return configuration;
     }
 
+    /// <summary>What a command needing the schema says on a database that is not migrated (exit 1).</summary>
+    public const string RunMigrate = "run `convergio migrate` first";
+
     public static ServiceProvider Services(IConfiguration configuration)
     {
+        // The start-up line: which database this run uses (stderr, so --output json stays clean).
+        Console.Error.WriteLine($"database: {DataRoot.DescribeDatabase(configuration)}");
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddLogging();
-        services.AddConvergioDb(configuration, Directory.GetCurrentDirectory());
+        services.AddConvergioDb(configuration, DataRoot.Resolve());
         services.AddAuditChain();
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>
+    /// Null when the schema is current; else the one line a command prints before exiting 1,
+    /// instead of failing on a missing table.
+    /// </summary>
+    public static async Task<string?> SchemaProblemAsync(ConvergioDb db, CancellationToken cancellationToken)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        return pending == 0 ? null : $"The database schema is behind by {pending} migration(s): {RunMigrate}.";
     }
 
     private static IHostEnvironment Environment(IConfiguration configuration) => new CliEnvironment

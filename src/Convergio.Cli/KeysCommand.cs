@@ -44,9 +44,19 @@ internal static class KeysCommand
             await output.WriteLineAsync("--batch-size must be positive.");
             return 2;
         }
+        if (SecretKeys.Ring(configuration, SecretKeys.EncryptionKeys).Count == 0)
+        {
+            await output.WriteLineAsync($"No encryption key is configured ({SecretKeys.EncryptionKeys}:0): there is no key to re-encrypt under, so nothing was rotated.");
+            return 2;
+        }
         await using var services = CliHost.Services(configuration);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
+        if (await CliHost.SchemaProblemAsync(db, cancellationToken) is { } problem)
+        {
+            await output.WriteLineAsync(problem);
+            return 1;
+        }
         var rotator = new EncryptedColumnRotator(db, new FernetKeyRing(configuration, TimeProvider.System));
 
         var results = await rotator.RotateAsync(batchSize,

@@ -11,7 +11,7 @@ public sealed class AdminCreateCommandTests
     private static async Task<TestDatabase> MigratedDatabaseAsync()
     {
         var database = new TestDatabase(Db.Sqlite);
-        await MigrateCommand.RunAsync(database.Configuration, TextWriter.Null, TestContext.Current.CancellationToken);
+        await MigrateCommand.RunAsync(database.Configuration, json: false, TextWriter.Null, TestContext.Current.CancellationToken);
         return database;
     }
 

@@ -109,7 +109,7 @@ public sealed class AuditVerifyCommandTests
     public async Task Verify_reports_an_empty_chain_as_intact()
     {
         await using var database = new TestDatabase(Db.Sqlite);
-        await MigrateCommand.RunAsync(database.Configuration, TextWriter.Null, TestContext.Current.CancellationToken);
+        await MigrateCommand.RunAsync(database.Configuration, json: false, TextWriter.Null, TestContext.Current.CancellationToken);
         var output = new StringWriter();
 
         Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, null, output, TestContext.Current.CancellationToken));
@@ -119,7 +119,7 @@ public sealed class AuditVerifyCommandTests
     /// <summary>Migrates, writes events through the CLI's own services, and seals them as the server's sealer does; their hashes in chain order.</summary>
     private static async Task<List<string>> SeedAsync(TestDatabase database, int count)
     {
-        await MigrateCommand.RunAsync(database.Configuration, TextWriter.Null, TestContext.Current.CancellationToken);
+        await MigrateCommand.RunAsync(database.Configuration, json: false, TextWriter.Null, TestContext.Current.CancellationToken);
         await InsertAsync(database, count);
         await using var services = CliHost.Services(database.Configuration);
         await new AuditSealer(services.GetRequiredService<IServiceScopeFactory>(), Options.Create(new AuditOptions())).SealAsync(TestContext.Current.CancellationToken);

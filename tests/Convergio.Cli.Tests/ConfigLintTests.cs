@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Convergio.Api.Secrets;
+using Convergio.Cli.Baseline;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Configuration;
 
@@ -8,25 +9,35 @@ namespace Convergio.Cli.Tests;
 public sealed class ConfigLintTests
 {
     [Fact]
+    public async Task Config_lint_is_baseline_lint_under_its_older_name()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("convergio-lint-").FullName, "production.env");
+        await File.WriteAllLinesAsync(path, ["ALLOWED_ORIGINS=*", "ConnectionStrings__Postgres=Host=db.internal;Database=convergio;Username=app"], TestContext.Current.CancellationToken);
+
+        var asConfig = await CliRun.InProcessAsync("config", "lint", "--env-file", path, "--format", "json");
+        var asBaseline = await CliRun.InProcessAsync("baseline", "lint", "--env-file", path, "--format", "json");
+
+        Assert.Equal(1, asConfig.ExitCode);
+        Assert.Equal(asBaseline.ExitCode, asConfig.ExitCode);
+        Assert.Equal(WithoutTimes(asBaseline.Output), WithoutTimes(asConfig.Output));
+        Assert.Contains("config.cors-origins", asConfig.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Lint_reports_every_problem_and_exits_1()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var report = Lint(new Dictionary<string, string?>
         {
             ["Security:SigningKeys:0"] = "0123456789",
             ["ConnectionStrings:Postgres"] = "Host=db.internal;Database=convergio;Username=app",
             ["ALLOWED_ORIGINS"] = "*",
-        }).Build();
-        var output = new StringWriter();
+        });
 
-        var exitCode = ConfigCommand.Lint(configuration, output);
-
-        Assert.Equal(1, exitCode);
-        var text = output.ToString();
-        Assert.Contains("[signing-keys]", text, StringComparison.Ordinal);
-        Assert.Contains("[postgres]", text, StringComparison.Ordinal);
-        Assert.Contains("[cors-origins]", text, StringComparison.Ordinal);
-        Assert.Contains("[encryption-keys]", text, StringComparison.Ordinal);
-        Assert.Contains("[allowed-hosts]", text, StringComparison.Ordinal);
+        Assert.Equal(1, report.ExitCode);
+        Assert.Subset(Failed(report), new HashSet<string>
+        {
+            "config.signing-keys", "config.postgres", "config.cors-origins", "config.encryption-keys", "config.allowed-hosts",
+        });
     }
 
     [Theory]
@@ -34,11 +45,42 @@ public sealed class ConfigLintTests
     [InlineData("api.convergio.io;*")]
     public void Lint_refuses_allowed_hosts_that_let_any_host_through(string allowedHosts)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AllowedHosts"] = allowedHosts }).Build();
-        var output = new StringWriter();
+        var settings = SoundProduction();
+        settings["AllowedHosts"] = allowedHosts;
 
-        Assert.Equal(1, ConfigCommand.Lint(configuration, output));
-        Assert.Contains("[allowed-hosts]", output.ToString(), StringComparison.Ordinal);
+        var report = Lint(settings);
+
+        Assert.Equal(1, report.ExitCode);
+        Assert.Contains("config.allowed-hosts", Failed(report));
+    }
+
+    [Theory]
+    [InlineData("ConnectionStrings:Redis", "config.redis")]
+    [InlineData("Sentry:Dsn", "config.sentry")]
+    public void Lint_of_production_without_redis_or_sentry_exits_1(string removed, string rule)
+    {
+        var settings = SoundProduction();
+        settings.Remove(removed);
+
+        var report = Lint(settings);
+
+        Assert.Equal(1, report.ExitCode);
+        Assert.Contains(rule, Failed(report));
+    }
+
+    [Fact]
+    public void Lint_with_sentry_disabled_exits_0_with_a_warning_naming_the_checklist_line()
+    {
+        var settings = SoundProduction();
+        settings.Remove("Sentry:Dsn");
+        settings["Sentry:Disabled"] = "true";
+
+        var report = Lint(settings);
+
+        Assert.Equal(0, report.ExitCode);
+        var warning = Assert.Single(report.Results, r => r.Id == "config.sentry");
+        Assert.Equal(CheckOutcome.Warn, warning.Outcome);
+        Assert.Contains("Sentry enabled with PII sanitization", warning.Evidence, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string?> SoundProduction() => new()
@@ -51,38 +93,12 @@ public sealed class ConfigLintTests
         ["AllowedHosts"] = "api.convergio.io",
     };
 
-    private static (int ExitCode, string Output) Lint(Dictionary<string, string?> settings)
-    {
-        var output = new StringWriter();
-        var exitCode = ConfigCommand.Lint(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), output);
-        return (exitCode, output.ToString());
-    }
+    private static BaselineReport Lint(Dictionary<string, string?> settings) =>
+        BaselineLint.Run(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), "test", TimeProvider.System);
 
-    [Theory]
-    [InlineData("ConnectionStrings:Redis", "[redis]")]
-    [InlineData("Sentry:Dsn", "[sentry]")]
-    public void Lint_of_production_without_redis_or_sentry_exits_1(string removed, string rule)
-    {
-        var settings = SoundProduction();
-        settings.Remove(removed);
+    private static HashSet<string> Failed(BaselineReport report) =>
+        report.Results.Where(r => r.Outcome == CheckOutcome.Fail).Select(r => r.Id).ToHashSet();
 
-        var (exitCode, output) = Lint(settings);
-
-        Assert.Equal(1, exitCode);
-        Assert.Contains("error " + rule, output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Lint_with_sentry_disabled_exits_0_with_a_warning_naming_the_checklist_line()
-    {
-        var settings = SoundProduction();
-        settings.Remove("Sentry:Dsn");
-        settings["Sentry:Disabled"] = "true";
-
-        var (exitCode, output) = Lint(settings);
-
-        Assert.Equal(0, exitCode);
-        Assert.Contains("warning [sentry]", output, StringComparison.Ordinal);
-        Assert.Contains("Sentry enabled with PII sanitization", output, StringComparison.Ordinal);
-    }
+    private static string WithoutTimes(string json) =>
+        System.Text.RegularExpressions.Regex.Replace(json, "\"(startedAt|finishedAt|durationMs|generatedAt)\":[^,}]*", "");
 }

@@ -14,8 +14,8 @@ public sealed class MigrateCommandTests
         var first = new StringWriter();
         var second = new StringWriter();
 
-        Assert.Equal(0, await MigrateCommand.RunAsync(configuration, first, TestContext.Current.CancellationToken));
-        Assert.Equal(0, await MigrateCommand.RunAsync(configuration, second, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await MigrateCommand.RunAsync(configuration, json: false, first, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await MigrateCommand.RunAsync(configuration, json: false, second, TestContext.Current.CancellationToken));
 
         Assert.StartsWith("Applied ", first.ToString(), StringComparison.Ordinal);
         Assert.StartsWith("Database schema is up to date.", second.ToString(), StringComparison.Ordinal);

@@ -10,7 +10,7 @@ public sealed class UsersCollisionsCommandTests
     private static async Task<TestDatabase> DatabaseWithAsync(Db db, params string[] storedEmails)
     {
         var database = new TestDatabase(db);
-        await MigrateCommand.RunAsync(database.Configuration, TextWriter.Null, TestContext.Current.CancellationToken);
+        await MigrateCommand.RunAsync(database.Configuration, json: false, TextWriter.Null, TestContext.Current.CancellationToken);
         await using var services = CliHost.Services(database.Configuration);
         await using var scope = services.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<ConvergioDb>();

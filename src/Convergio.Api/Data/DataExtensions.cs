@@ -17,7 +17,7 @@ public static class DataExtensions
     public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
-        builder.Services.AddConvergioDb(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddConvergioDb(builder.Configuration, DataRoot.Resolve());
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddRedis(builder.Configuration);
         return builder;
@@ -27,7 +27,7 @@ public static class DataExtensions
     /// Shared with the CLI. Features add EF Core interceptors by registering them as
     /// <see cref="IInterceptor"/> singletons.
     /// </summary>
-    public static IServiceCollection AddConvergioDb(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    public static IServiceCollection AddConvergioDb(this IServiceCollection services, IConfiguration configuration, string dataRoot)
     {
         var postgres = configuration.GetConnectionString(ConnectionStringNames.Postgres);
         if (!string.IsNullOrWhiteSpace(postgres))
@@ -39,7 +39,7 @@ public static class DataExtensions
             return services;
         }
 
-        var path = SqliteFilePath(configuration, contentRoot);
+        var path = SqliteFilePath(configuration, dataRoot);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var connectionString = new SqliteConnectionStringBuilder
         {
@@ -55,11 +55,12 @@ public static class DataExtensions
         return services;
     }
 
-    public static string SqliteFilePath(IConfiguration configuration, string contentRoot)
+    /// <summary>The configured SQLite file; a relative path is under <paramref name="dataRoot"/> (see <see cref="DataRoot"/>).</summary>
+    public static string SqliteFilePath(IConfiguration configuration, string dataRoot)
     {
         var configured = configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.SqlitePath)}"];
         var path = string.IsNullOrWhiteSpace(configured) ? new DatabaseOptions().SqlitePath : configured;
-        return Path.GetFullPath(path, contentRoot);
+        return Path.GetFullPath(path, dataRoot);
     }
 
     private static IServiceCollection AddRedis(this IServiceCollection services, IConfiguration configuration)

@@ -7,11 +7,12 @@ namespace Convergio.Api.Data;
 /// refuses to start on a schema that is behind, because migrating is an explicit
 /// operator step (<c>convergio migrate</c>).
 /// </summary>
-internal sealed class DatabaseStartup(IServiceScopeFactory scopes, IHostEnvironment environment, ILogger<DatabaseStartup> logger)
+internal sealed class DatabaseStartup(IServiceScopeFactory scopes, IConfiguration configuration, IHostEnvironment environment, ILogger<DatabaseStartup> logger)
     : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
+        logger.LogInformation("Database: {Database}", DataRoot.DescribeDatabase(configuration));
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
         if (!environment.IsProduction())
@@ -23,7 +24,6 @@ internal sealed class DatabaseStartup(IServiceScopeFactory scopes, IHostEnvironm
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {
-            logger.LogCritical("Database schema is behind by {Count} migration(s); run `convergio migrate` first", pending.Count);
             throw new SchemaBehindException(pending);
         }
     }

@@ -1,6 +1,7 @@
 using System.Security.Authentication;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Convergio.Api.Data;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -13,11 +14,11 @@ public interface IMailTransport
 }
 
 /// <summary>Writes each message as an .eml file, as a mail server's pickup directory would receive it.</summary>
-internal sealed class PickupDirectoryTransport(IOptions<EmailOptions> options, IHostEnvironment environment) : IMailTransport
+internal sealed class PickupDirectoryTransport(IOptions<EmailOptions> options) : IMailTransport
 {
     public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
-        var directory = Path.GetFullPath(options.Value.PickupDirectory, environment.ContentRootPath);
+        var directory = Path.GetFullPath(options.Value.PickupDirectory, DataRoot.Resolve());
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"{message.MessageId}.eml");
         var temporary = path + ".tmp";

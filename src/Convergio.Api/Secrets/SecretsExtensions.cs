@@ -1,5 +1,6 @@
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using Convergio.Api.Data;
 
 namespace Convergio.Api.Secrets;
 
@@ -12,15 +13,15 @@ public static class SecretsExtensions
     /// </summary>
     public static WebApplicationBuilder AddSecrets(this WebApplicationBuilder builder)
     {
-        builder.Configuration.AddManagedSecrets(builder.Environment);
+        builder.Configuration.AddManagedSecrets(builder.Environment, DataRoot.Resolve());
         builder.Services.AddSingleton<SigningKeyRing>();
         builder.Services.AddSingleton<FernetKeyRing>();
         builder.Services.AddHostedService<ProductionGuardStartup>();
         return builder;
     }
 
-    /// <summary>Shared by the server and the CLI so both see the same configuration.</summary>
-    public static IConfigurationManager AddManagedSecrets(this IConfigurationManager configuration, IHostEnvironment environment)
+    /// <summary>Shared by the server and the CLI so both see the same configuration (Development keys under <paramref name="dataRoot"/>/data).</summary>
+    public static IConfigurationManager AddManagedSecrets(this IConfigurationManager configuration, IHostEnvironment environment, string dataRoot)
     {
         var directory = configuration[SecretKeys.SecretsDirectory];
         if (!string.IsNullOrWhiteSpace(directory))
@@ -38,7 +39,7 @@ public static class SecretsExtensions
 
         if (environment.IsDevelopment())
         {
-            var path = Path.Combine(environment.ContentRootPath, "data", "development-keys.json");
+            var path = Path.Combine(dataRoot, "data", "development-keys.json");
             DevelopmentKeys.EnsureGenerated(configuration, path);
         }
 

@@ -109,7 +109,8 @@ public static class BaselineCommand
         return command;
     }
 
-    private static Command LintCommand()
+    /// <summary>Also <c>convergio config lint</c> (the older name).</summary>
+    internal static Command LintCommand()
     {
         var envFile = new Option<string?>("--env-file") { Description = "Lint this env file (KEY=value lines, environment-variable names) instead of the current environment." };
         var report = new ReportOptions();

@@ -61,7 +61,7 @@ public sealed class ConfigurationSourceTests
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection(new Dictionary<string, string?> { [SecretKeys.SecretsDirectory] = directory });
 
-        configuration.AddManagedSecrets(new TestEnvironment(Environments.Production, directory));
+        configuration.AddManagedSecrets(new TestEnvironment(Environments.Production, directory), directory);
 
         Assert.Equal(key, configuration["Security:SigningKeys:0"]);
     }
@@ -71,9 +71,9 @@ public sealed class ConfigurationSourceTests
     {
         var root = Directory.CreateTempSubdirectory("convergio-dev-").FullName;
         var first = new ConfigurationManager();
-        first.AddManagedSecrets(new TestEnvironment(Environments.Development, root));
+        first.AddManagedSecrets(new TestEnvironment(Environments.Development, root), root);
         var second = new ConfigurationManager();
-        second.AddManagedSecrets(new TestEnvironment(Environments.Development, root));
+        second.AddManagedSecrets(new TestEnvironment(Environments.Development, root), root);
 
         Assert.StartsWith(DevelopmentKeys.SigningKeyPrefix, first["Security:SigningKeys:0"], StringComparison.Ordinal);
         Assert.True(FernetKey.IsValid(first["Encryption:Keys:0"]));
@@ -88,7 +88,7 @@ public sealed class ConfigurationSourceTests
         var root = Directory.CreateTempSubdirectory("convergio-prod-").FullName;
         var configuration = new ConfigurationManager();
 
-        configuration.AddManagedSecrets(new TestEnvironment(Environments.Production, root));
+        configuration.AddManagedSecrets(new TestEnvironment(Environments.Production, root), root);
 
         Assert.Null(configuration["Security:SigningKeys:0"]);
         Assert.False(Directory.Exists(Path.Combine(root, "data")));

@@ -43,10 +43,11 @@ public sealed class DatabaseTests
     {
         var services = new ServiceCollection();
         var path = Path.Combine(Directory.CreateTempSubdirectory("convergio-behind-").FullName, "behind.db");
-        services.AddConvergioDb(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Database:SqlitePath"] = path }).Build(), Path.GetTempPath());
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Database:SqlitePath"] = path }).Build();
+        services.AddConvergioDb(configuration, Path.GetTempPath());
         await using var provider = services.BuildServiceProvider();
-        var startup = new DatabaseStartup(provider.GetRequiredService<IServiceScopeFactory>(), new ProductionEnvironment(), NullLogger<DatabaseStartup>.Instance);
+        var startup = new DatabaseStartup(provider.GetRequiredService<IServiceScopeFactory>(), configuration, new ProductionEnvironment(), NullLogger<DatabaseStartup>.Instance);
 
         var failure = await Assert.ThrowsAsync<SchemaBehindException>(() => startup.StartingAsync(TestContext.Current.CancellationToken));
 

@@ -8,7 +8,8 @@ namespace Convergio.Api.Tests.Infrastructure;
 /// <summary>Runs the built API as a real process, for start-up behaviour a test host cannot show (exit codes, stderr).</summary>
 public static class ApiProcess
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    // Generous: a start on a machine shared with parallel builds can take minutes.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(240);
 
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IDictionary<string, string?> settings, string environment)
     {
@@ -89,6 +90,7 @@ public sealed class RunningApi : IAsyncDisposable
     private readonly List<Uri> _addresses = [];
     private readonly TaskCompletionSource<bool> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Follows an API process started some other way (<c>dotnet run</c>); output must be redirected.</summary>
     internal RunningApi(Process process)
     {
         _process = process;
@@ -99,6 +101,9 @@ public sealed class RunningApi : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
+
+    /// <summary>The exit code, once <see cref="StopAsync"/> returned for a process that exited by itself.</summary>
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>Where the server listens, from its start-up log (the port-0 listener read back).</summary>
     public IReadOnlyList<Uri> Addresses

@@ -1,21 +1,13 @@
 using System.Diagnostics;
+using Convergio.Api.Data;
 
 namespace Convergio.Api.Tests.Infrastructure;
 
 /// <summary>The repository's files, as git tracks them.</summary>
 public static class RepositoryFiles
 {
-    public static string Root()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Convergio.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("Convergio.slnx not found above the test output folder.");
-    }
+    public static string Root() =>
+        DataRoot.CheckoutAbove(AppContext.BaseDirectory) ?? throw new InvalidOperationException($"{DataRoot.SolutionFile} not found above the test output folder.");
 
     public static IReadOnlyList<string> Tracked()
     {

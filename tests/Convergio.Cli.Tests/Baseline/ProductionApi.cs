@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -73,7 +74,7 @@ public sealed class ProductionApi : IAsyncDisposable
         }
         var direct = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ToString();
         var migrations = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = direct }).Build();
-        await MigrateCommand.RunAsync(migrations, TextWriter.Null, cancellationToken);
+        await MigrateCommand.RunAsync(migrations, json: false, TextWriter.Null, cancellationToken);
 
         var front = new PostgresTlsFront(server.Host!, server.Port);
         var throughTls = new NpgsqlConnectionStringBuilder(postgres)

@@ -46,7 +46,7 @@ public sealed class KeysCommandTests
         IConfiguration Config(params string[] keys) => new ConfigurationBuilder().AddInMemoryCollection(
             keys.Select((k, i) => new KeyValuePair<string, string?>($"Encryption:Keys:{i}", k))
                 .Append(new("Database:SqlitePath", path))).Build();
-        await MigrateCommand.RunAsync(Config(oldKey), TextWriter.Null, cancellationToken);
+        await MigrateCommand.RunAsync(Config(oldKey), json: false, TextWriter.Null, cancellationToken);
         var plaintexts = new List<string>();
         await using (var services = CliHost.Services(Config(oldKey)))
         await using (var scope = services.CreateAsyncScope())
@@ -89,7 +89,7 @@ public sealed class KeysCommandTests
             ["Encryption:Keys:0"] = FernetKey.Generate(),
             ["Database:SqlitePath"] = path,
         }).Build();
-        await MigrateCommand.RunAsync(configuration, TextWriter.Null, cancellationToken);
+        await MigrateCommand.RunAsync(configuration, json: false, TextWriter.Null, cancellationToken);
         await using (var services = CliHost.Services(configuration))
         await using (var scope = services.CreateAsyncScope())
         {
