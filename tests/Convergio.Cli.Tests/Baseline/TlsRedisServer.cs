@@ -67,7 +67,7 @@ public sealed class TlsRedisServer : IAsyncDisposable
 
     private async Task WaitUntilHandshakingAsync(CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 100 && !_process.HasExited; attempt++)
+        for (var attempt = 0; attempt < 300 && !_process.HasExited; attempt++)
         {
             try
             {
@@ -86,7 +86,9 @@ public sealed class TlsRedisServer : IAsyncDisposable
                 await Task.Delay(100, cancellationToken);
             }
         }
-        throw new TimeoutException($"redis-server did not serve TLS on port {Port}.");
+        throw new TimeoutException(_process.HasExited
+            ? $"redis-server exited with {_process.ExitCode} before serving TLS on port {Port}."
+            : $"redis-server did not serve TLS on port {Port} within 30 s.");
     }
 
     public async ValueTask DisposeAsync()
