@@ -81,7 +81,7 @@ public sealed class TlsRedisServer : IAsyncDisposable
     /// <summary>True once the server completes a TLS handshake with its certificate; false when it exited (its port taken).</summary>
     private async Task<bool> WaitUntilHandshakingAsync(CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 100 && !_process.HasExited; attempt++)
+        for (var attempt = 0; attempt < 300 && !_process.HasExited; attempt++)
         {
             try
             {
@@ -100,7 +100,7 @@ public sealed class TlsRedisServer : IAsyncDisposable
                 await Task.Delay(100, cancellationToken);
             }
         }
-        return _process.HasExited ? false : throw new TimeoutException($"redis-server did not serve TLS on port {Port}.");
+        return _process.HasExited ? false : throw new TimeoutException($"redis-server did not serve TLS on port {Port} within 30 s.");
     }
 
     public async ValueTask DisposeAsync()
