@@ -62,7 +62,7 @@ public sealed class AuditExportTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
-        Assert.StartsWith("id,occurredAt,actorUserId,orgId,action,targetType,targetId,outcome,ip,userAgent,requestId,data,prevHash,hash\r\n", csv, StringComparison.Ordinal);
+        Assert.StartsWith("id,seq,occurredAt,actorUserId,orgId,action,targetType,targetId,outcome,ip,userAgent,personalKey,personalDigest,requestId,data,prevHash,hash\r\n", csv, StringComparison.Ordinal);
         var rows = new List<string[]>();
         using (var reader = CsvHelper.CsvReader.FromText(csv, CsvHelper.CsvReaderOptions.Default))
         {
@@ -71,7 +71,7 @@ public sealed class AuditExportTests
                 rows.Add(row.ToArray());
             }
         }
-        Assert.Equal(formulas.Select(f => "'" + f), rows.Where(r => r[4] == "test.csv").Select(r => r[6]));
+        Assert.Equal(formulas.Select(f => "'" + f), rows.Where(r => r[5] == "test.csv").Select(r => r[7]));
         Assert.DoesNotContain(rows.SelectMany(r => r), cell => cell.Length > 0 && "=+-@\t\r".Contains(cell[0], StringComparison.Ordinal));
     }
 

@@ -30,7 +30,7 @@ public sealed class SessionConcurrencyTests
     public async Task Parallel_wrong_second_factor_codes_and_a_logout_on_one_pending_session_never_answer_5xx(Db db)
     {
         await using var factory = new ConvergioFactory(db);
-        var user = await factory.CreateSignedInUserAsync();
+        var user = await factory.CreateVerifiedUserAsync();
         await factory.EnableTotpAsync(user);
         var pending = await factory.SignInPendingAsync(user);
 
