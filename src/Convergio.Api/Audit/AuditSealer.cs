@@ -59,9 +59,9 @@ internal sealed class AuditSealerService(AuditSealer sealer, IOptions<AuditOptio
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Created before the first await, so the schedule starts with the host.
-        using var timer = new PeriodicTimer(options.Value.SealInterval, time);
-        do
+        // One-shot delays rather than a periodic timer: a clock that jumps ahead (a test's fake
+        // clock, a resumed VM) causes one seal, not one timer callback per interval skipped.
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -71,8 +71,15 @@ internal sealed class AuditSealerService(AuditSealer sealer, IOptions<AuditOptio
             {
                 logger.LogError(e, "Sealing audit events failed; they stay unsealed until the next interval");
             }
+            try
+            {
+                await Task.Delay(options.Value.SealInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
-        while (await PeriodicTimers.WaitAsync(timer, stoppingToken));
     }
 }
 
