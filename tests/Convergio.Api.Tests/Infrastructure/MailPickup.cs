@@ -1,10 +1,12 @@
+using MimeKit;
+
 namespace Convergio.Api.Tests.Infrastructure;
 
 /// <summary>Reads the .eml files the outbox sender writes in tests.</summary>
 public static class MailPickup
 {
-    /// <summary>The first message to <paramref name="recipient"/>, waiting up to ten seconds for the sender.</summary>
-    public static async Task<string> WaitForAsync(string directory, string recipient) => (await WaitForAsync(directory, recipient, "")).Text;
+    /// <summary>The first message to <paramref name="recipient"/>, as written, waiting up to ten seconds for the sender.</summary>
+    public static async Task<string> WaitForAsync(string directory, string recipient) => (await WaitForAsync(directory, recipient, "")).Raw;
 
     /// <summary>
     /// The token of the first link to <paramref name="linkPath"/> (e.g. <c>/reset-password</c>) mailed to
@@ -12,17 +14,14 @@ public static class MailPickup
     /// </summary>
     public static async Task<string> WaitForLinkTokenAsync(string directory, string recipient, string linkPath)
     {
-        var (path, mail) = await WaitForAsync(directory, recipient, linkPath + "?token=");
+        var marker = linkPath + "?token=";
+        var (path, _, body) = await WaitForAsync(directory, recipient, marker);
         File.Delete(path);
-        var link = Unfolded(mail);
-        var start = link.IndexOf(linkPath + "?token=", StringComparison.Ordinal) + linkPath.Length + "?token=".Length;
-        return new string(link[start..].TakeWhile(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_').ToArray());
+        var start = body.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
+        return new string(body[start..].TakeWhile(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_').ToArray());
     }
 
-    // Quoted-printable soft line breaks and the escaped '=' of the query string.
-    private static string Unfolded(string mail) => mail.Replace("=\r\n", "", StringComparison.Ordinal).Replace("=3D", "=", StringComparison.Ordinal);
-
-    private static async Task<(string Path, string Text)> WaitForAsync(string directory, string recipient, string containing)
+    private static async Task<(string Path, string Raw, string Body)> WaitForAsync(string directory, string recipient, string containing)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
@@ -30,10 +29,12 @@ public static class MailPickup
             {
                 foreach (var file in Directory.EnumerateFiles(directory, "*.eml"))
                 {
-                    var text = await File.ReadAllTextAsync(file);
-                    if (text.Contains(recipient, StringComparison.OrdinalIgnoreCase) && Unfolded(text).Contains(containing, StringComparison.Ordinal))
+                    var raw = await File.ReadAllTextAsync(file);
+                    // The body as a mail client shows it: MimeKit undoes whatever transfer encoding it chose.
+                    var body = (await MimeMessage.LoadAsync(file)).TextBody ?? "";
+                    if (raw.Contains(recipient, StringComparison.OrdinalIgnoreCase) && body.Contains(containing, StringComparison.Ordinal))
                     {
-                        return (file, text);
+                        return (file, raw, body);
                     }
                 }
             }
