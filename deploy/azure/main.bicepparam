@@ -1,9 +1,10 @@
 // The production deployment's parameters (docs/deploy.md). No secret here: secrets stay in Key Vault.
 using 'main.bicep'
 
-param name = 'convergio'
+// deploy.sh sets the registry from its argument, and the name prefix from CONVERGIO_NAME.
+param name = readEnvironmentVariable('CONVERGIO_NAME', 'convergio')
 param keyVaultName = 'kv-convergio-prod'
-param containerRegistryName = 'crconvergioprod'
+param containerRegistryName = readEnvironmentVariable('CONVERGIO_REGISTRY')
 
 // The images deploy.sh has just pushed; the API's stays empty until the first migration has run.
 param apiImage = readEnvironmentVariable('CONVERGIO_API_IMAGE', '')

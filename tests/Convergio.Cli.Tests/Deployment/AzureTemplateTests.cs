@@ -16,6 +16,8 @@ public sealed class AzureTemplateTests
     {
         ["CONVERGIO_API_IMAGE"] = api,
         ["CONVERGIO_CLI_IMAGE"] = CliImage,
+        ["CONVERGIO_REGISTRY"] = "crconvergioprod",
+        ["CONVERGIO_NAME"] = null,
         ["CONVERGIO_CUSTOM_DOMAIN"] = null,
         ["CONVERGIO_CUSTOM_DOMAIN_CERTIFICATE_ID"] = null,
     };
