@@ -11,10 +11,10 @@ param location string = resourceGroup().location
 @maxLength(20)
 param name string = 'convergio'
 
-@description('Existing Key Vault (Azure RBAC authorization) that holds the secrets named in secretSettings.')
+@description('Existing Key Vault in this resource group (Azure RBAC authorization) that holds the secrets named in secretSettings.')
 param keyVaultName string
 
-@description('Existing Azure Container Registry the images are pushed to.')
+@description('Existing Azure Container Registry in this resource group, where the images are pushed.')
 param containerRegistryName string
 
 @description('The API image (<registry>/convergio/api:<tag>). Empty on the first deployment: the app is created only once the first migration has run.')

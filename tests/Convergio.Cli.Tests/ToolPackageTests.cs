@@ -3,6 +3,7 @@ using Convergio.Api.Data;
 namespace Convergio.Cli.Tests;
 
 /// <summary><c>convergio</c> as a .NET tool: packed from the built project, installed offline from the package folder.</summary>
+[Collection(SourceProjectCommands.Name)]
 public sealed class ToolPackageTests
 {
     [Fact]

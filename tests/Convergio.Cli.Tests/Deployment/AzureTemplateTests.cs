@@ -32,7 +32,7 @@ public sealed class AzureTemplateTests
     [Fact]
     public async Task The_template_compiles_with_no_warning()
     {
-        var build = await Bicep.RunAsync("build", Path.Combine(Bicep.AzureFolder, "main.bicep"), "--stdout");
+        var build = await Bicep.BuildAsync();
 
         Assert.True(build.ExitCode == 0, build.Error);
         Assert.Equal("", build.Error);

@@ -33,6 +33,11 @@ internal static class Bicep
 
     public static Task<ProcessResult> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
 
+    private static readonly Lazy<Task<ProcessResult>> Build = new(() => RunAsync("build", Path.Combine(AzureFolder, "main.bicep"), "--stdout"));
+
+    /// <summary><c>bicep build main.bicep --stdout</c>, once: the ARM template on standard output, diagnostics on error.</summary>
+    public static Task<ProcessResult> BuildAsync() => Build.Value;
+
     /// <summary>
     /// The resources a deployment of deploy/azure would create, evaluated by <c>bicep snapshot</c> from a
     /// copy of the folder (the snapshot file is written beside the parameters).

@@ -7,6 +7,7 @@ namespace Convergio.Cli.Tests.Deployment;
 /// the image step, which needs the base image's manifest from mcr.microsoft.com. Offline that pull is
 /// where it stops; with a registry in reach the image is written.
 /// </summary>
+[Collection(SourceProjectCommands.Name)]
 public sealed class ContainerPublishTests
 {
     private sealed record Published(ContainerImage Image, string Directory, ProcessResult Run, string Archive);

@@ -12,7 +12,7 @@ public sealed class DeployGuideTests
 
     private static async Task<JsonElement> TemplateParameterAsync(string name)
     {
-        var build = await Bicep.RunAsync("build", Path.Combine(Bicep.AzureFolder, "main.bicep"), "--stdout");
+        var build = await Bicep.BuildAsync();
         Assert.True(build.ExitCode == 0, build.Error);
         return JsonDocument.Parse(build.Output).RootElement.GetProperty("parameters").GetProperty(name).GetProperty("defaultValue").Clone();
     }
