@@ -1,4 +1,9 @@
+using System.Security.Cryptography;
 using System.Text.Json;
+using Convergio.Api.Secrets;
+using Convergio.Cli.Baseline;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Configuration;
 
 namespace Convergio.Cli.Tests.Deployment;
 
@@ -196,6 +201,39 @@ public sealed class AzureTemplateTests
         Assert.DoesNotContain(environment.Keys, key => key.StartsWith("ForwardedHeaders__KnownProxies", StringComparison.Ordinal));
         Assert.Equal("Microsoft.App/environments",
             Assert.Single(subnet.GetProperty("properties").GetProperty("delegations").EnumerateArray()).GetProperty("properties").GetProperty("serviceName").GetString());
+    }
+
+    /// <summary>A well-formed value for each secret the template reads, as the vault would hold it.</summary>
+    private static string SecretValue(string key) => key switch
+    {
+        "ConnectionStrings__Postgres" => $"Host=db.internal;Database=postgres;Username=convergio;Password={Random(24)};SSL Mode=VerifyFull;Root Certificate=/run/convergio/tls/postgres-root.crt",
+        "ConnectionStrings__Redis" => $"cache.internal:6379,ssl=true,password={Random(24)}",
+        "Security__SigningKeys__0" => Random(64),
+        "Encryption__Keys__0" => FernetKey.Generate(),
+        "Stripe__WebhookSecrets__0" => $"whsec_{Random(32)}",
+        "Sentry__Dsn" => "https://public@sentry.example/1",
+        "Observability__MetricsToken" => Random(48),
+        "Email__Smtp__Password" => Random(24),
+        _ => throw new InvalidOperationException($"The template reads {key}; give this test a value for it."),
+    };
+
+    private static string Random(int bytes) => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(bytes));
+
+    [Fact]
+    public async Task The_configuration_the_template_gives_the_api_passes_the_production_guard()
+    {
+        var environment = Snapshot.Environment((await DeploymentAsync()).ContainerApp);
+        // The app's own host name is only known once Azure made the environment; the parameter's part is literal.
+        Assert.Contains("'api.convergio.io'", environment["AllowedHosts"], StringComparison.Ordinal);
+        environment["AllowedHosts"] = "api.convergio.io;convergio-api.example.westeurope.azurecontainerapps.io";
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(environment.Select(e => KeyValuePair.Create(
+            e.Key.Replace("__", ":", StringComparison.Ordinal),
+            (string?)(e.Value.StartsWith("secretref:", StringComparison.Ordinal) ? SecretValue(e.Key) : e.Value)))).Build();
+        var report = BaselineLint.Run(configuration, "main.bicep", TimeProvider.System);
+
+        Assert.DoesNotContain(report.Results, r => r.Outcome == CheckOutcome.Fail);
+        Assert.DoesNotContain(report.Results, r => r.Outcome == CheckOutcome.Warn);
     }
 
     [Fact]
