@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace Convergio.Cli.Tests;
+
+/// <summary>What a finished program printed and how it exited.</summary>
+internal sealed record ProcessResult(int ExitCode, string Output, string Error)
+{
+    /// <summary>Standard output and error together, for assertion messages.</summary>
+    public string All => Output + Error;
+}
+
+/// <summary>Runs a program (dotnet, bicep, bash) to completion with its output captured.</summary>
+internal static class ExternalProcess
+{
+    public static Task<ProcessResult> RunAsync(string file, params string[] args) => RunAsync(file, args, new Dictionary<string, string?>());
+
+    /// <param name="environment">Variables set (or, with a null value, removed) on top of the test's own.</param>
+    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string?> environment, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(file, args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var (key, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(key);
+            }
+            else
+            {
+                start.Environment[key] = value;
+            }
+        }
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return new(process.ExitCode, await output, await error);
+    }
+}
