@@ -1,11 +1,13 @@
 using Convergio.Api.Admin;
+using Convergio.Api.ApiDocs;
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
-using Convergio.Api.Billing;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.Mfa;
 using Convergio.Api.Auth.Passkeys;
 using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Billing;
+using Convergio.Api.Csrf;
 using Convergio.Api.Data;
 using Convergio.Api.Disclosure;
 using Convergio.Api.Edge;
@@ -24,6 +26,7 @@ try
     builder.Services.AddSingleton(TimeProvider.System);
 
     builder.AddSecrets();
+    builder.AddProductionGuard();
     builder.AddStructuredLogging();
     builder.AddListeningLog();
     builder.AddObservability();
@@ -42,10 +45,10 @@ try
     builder.AddRateLimits();
     builder.AddHealth();
     builder.AddApiDocs();
+    builder.AddCsrf();
     builder.AddAuth();
     builder.AddProviderKeys();
     builder.AddTenancy();
-    builder.AddAdmin();
     builder.AddStepUp();
     builder.AddMfa();
     builder.AddPasskeys();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Convergio.Api.Auth;
 using Convergio.Api.Data;
+using Convergio.Api.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

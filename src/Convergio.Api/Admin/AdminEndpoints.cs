@@ -2,7 +2,6 @@ using Convergio.Api.Audit;
 using Convergio.Api.Auth;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Data;
-using Convergio.Api.Edge;
 using Convergio.Api.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -15,17 +14,9 @@ namespace Convergio.Api.Admin;
 /// </summary>
 public static class AdminEndpoints
 {
-    public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddDeniedAttemptAudit();
-        return builder;
-    }
-
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/v1/admin").WithTags("Admin")
-            .RequireAuthorization(AuthorizationPolicies.PlatformAdmin)
-            .RequireRateLimiting(RateLimitPolicies.Admin);
+        var admin = app.MapPlatformAdminGroup("/api/v1/admin").WithTags("Admin");
         admin.MapGet("/users", ListUsersAsync).AuditDenied(AdminAuditActions.UsersListed);
         // Sensitive: account state and sessions.
         admin.MapPost("/users/{id:guid}/disable", DisableAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserDisabled);

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Convergio.Api.Auth;
 using Convergio.Api.Data;
-using Convergio.Api.Edge;
 
 namespace Convergio.Api.Audit;
 
@@ -72,9 +70,7 @@ public static class AuditExtensions
 
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/v1/admin/audit")
-            .RequireAuthorization(AuthorizationPolicies.PlatformAdmin)
-            .RequireRateLimiting(RateLimitPolicies.Admin);
+        var admin = app.MapPlatformAdminGroup("/api/v1/admin/audit");
         admin.MapGet("/export", AuditExport.ExportAsync);
         return app;
     }

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Convergio.Api.Data;
-using Convergio.Api.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

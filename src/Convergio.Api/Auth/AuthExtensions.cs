@@ -23,15 +23,15 @@ public static class AuthExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         builder.Services.AddSingleton<AuthCookies>();
-        builder.Services.AddSingleton<CsrfTokens>();
         builder.Services.AddSingleton<DeviceCookies>();
+        builder.Services.AddSingleton<IKnownDevices>(services => services.GetRequiredService<DeviceCookies>());
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddScoped<AttemptThrottle>();
         builder.Services.AddHostedService<SessionPurge>();
 
         builder.Services.AddAuthentication(AuthNames.Scheme)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(AuthNames.Scheme, null);
-        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AssuranceFailureResultHandler>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationResultChain>();
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthNames.Scheme).RequireAuthenticatedUser().Build())
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthNames.Scheme).RequireAuthenticatedUser().Build())

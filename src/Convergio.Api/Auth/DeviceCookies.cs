@@ -1,3 +1,4 @@
+using Convergio.Api.Edge;
 using Convergio.Api.Secrets;
 
 namespace Convergio.Api.Auth;
@@ -10,12 +11,11 @@ namespace Convergio.Api.Auth;
 /// cookie for its account is limited per device, so failures piled up by whoever lacks one
 /// (an attacker anywhere) cannot lock the owner's own browser out.
 /// </summary>
-public sealed class DeviceCookies(SigningKeyRing keys, AuthCookies cookies)
+public sealed class DeviceCookies(SigningKeyRing keys, AuthCookies cookies) : IKnownDevices
 {
     private const string AccountPurpose = "device-account";
     private const string CookiePurpose = "device-cookie";
 
-    /// <summary>The device id of a valid device cookie the request presents for this account, or null.</summary>
     public Guid? PresentedFor(HttpContext http, string normalizedEmail)
     {
         if (!http.Request.Cookies.TryGetValue(cookies.DeviceCookieName, out var value) || value is null

@@ -25,8 +25,7 @@ public sealed class SessionAuthenticationHandler(
     ConvergioDb db,
     AuthCookies cookies,
     IOptions<AuthOptions> authOptions,
-    TimeProvider time,
-    IProblemDetailsService problems)
+    TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     private static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
@@ -97,18 +96,10 @@ public sealed class SessionAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in to use this endpoint.");
+        WriteProblemAsync(StatusCodes.Status401Unauthorized, "Sign in to use this endpoint.");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "You do not have permission to do this.");
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "You do not have permission to do this.");
 
-    private async Task WriteProblemAsync(int status, string title, string detail)
-    {
-        Response.StatusCode = status;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
-    }
+    private Task WriteProblemAsync(int status, string detail) => ApiProblems.WriteAsync(Context, status, detail);
 }

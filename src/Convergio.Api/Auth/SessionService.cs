@@ -1,5 +1,5 @@
+using Convergio.Api.Csrf;
 using Convergio.Api.Data;
-using Convergio.Api.Edge;
 using Convergio.Api.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -71,8 +71,7 @@ public sealed class SessionService(
     /// reauthentication) ended or rotated it first: the cookie this request came with is no longer valid.
     /// </summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult EndedMeanwhile() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
-            detail: "This session ended in another request; sign in again.");
+        ApiProblems.Unauthorized("This session ended in another request; sign in again.");
 
     public NewSession Rotate(HttpContext http, User user, Session current, string method)
     {
@@ -90,7 +89,7 @@ public sealed class SessionService(
     public void SetCookies(HttpContext http, NewSession started)
     {
         http.Response.Cookies.Append(cookies.SessionCookieName, started.Token, cookies.Options(httpOnly: true));
-        csrf.Issue(http, started.Session.Id);
+        csrf.Issue(http, started.Session.Id, cookies.Options(httpOnly: false));
         if (!started.Session.SecondFactorPending && started.Session.DeviceId is { } deviceId)
         {
             devices.Issue(http, deviceId, started.Email);

@@ -1,9 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Convergio.Api.Audit;
-using Convergio.Api.Auth;
 using Convergio.Api.Data;
-using Convergio.Api.Edge;
 using Convergio.Api.Observability;
 using Convergio.Api.Secrets;
 using Convergio.Api.Tenancy;
@@ -66,23 +64,20 @@ public static partial class StripeWebhooks
         var secrets = SecretKeys.Ring(configuration, SecretKeys.StripeWebhookSecrets);
         if (secrets.Count == 0)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable",
-                detail: "Stripe webhooks are not configured on this server.");
+            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Stripe webhooks are not configured on this server.");
         }
 
         var payload = await ReadCappedAsync(http.Request.Body, cancellationToken);
         if (payload is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload Too Large",
-                detail: "The request body is larger than this endpoint accepts.");
+            return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "The request body is larger than this endpoint accepts.");
         }
 
         var (stripeEvent, signed) = Verify(payload, http.Request.Headers[SignatureHeader].ToString(), secrets, time);
         if (signed && stripeEvent is null)
         {
             logger.LogWarning("Stripe webhook with a valid signature is not a readable event; rejected.");
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request",
-                detail: "The body is not a Stripe event.");
+            return ApiProblems.BadRequest("The body is not a Stripe event.");
         }
         if (stripeEvent is null)
         {
@@ -90,8 +85,7 @@ public static partial class StripeWebhooks
             audit.Record(BillingAuditActions.WebhookRejected, AuditOutcomes.Denied, data: new { provider = Provider, reason = "signature" });
             await db.SaveChangesAsync(cancellationToken);
             logger.LogWarning("Stripe webhook rejected: the signature did not verify against any configured secret.");
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request",
-                detail: "The Stripe-Signature header is missing, stale or does not match.");
+            return ApiProblems.BadRequest("The Stripe-Signature header is missing, stale or does not match.");
         }
 
         if (stripeEvent.ApiVersion != StripeConfiguration.ApiVersion)

@@ -1,9 +1,8 @@
-using Convergio.Api.Edge;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using StackExchange.Redis;
-using System.Data.Common;
 
 namespace Convergio.Api.Data;
 
@@ -73,7 +72,7 @@ public static class DataExtensions
 
         var options = ConfigurationOptions.Parse(redis);
         // No CertificateValidation callback: the chain and host name are checked against the system store.
-        options.SslProtocols = TlsSetup.Allowed;
+        options.SslProtocols = OutboundTls.Allowed;
         // Never block start-up or requests on Redis: callers fall back when it is down.
         options.AbortOnConnectFail = false;
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
@@ -101,7 +100,7 @@ public static class DataExtensions
             return ValueTask.FromResult(result);
         }
 
-        private static void Pin(DbConnection connection) => ((Npgsql.NpgsqlConnection)connection).SslClientAuthenticationOptionsCallback ??= TlsSetup.Pin;
+        private static void Pin(DbConnection connection) => ((Npgsql.NpgsqlConnection)connection).SslClientAuthenticationOptionsCallback ??= OutboundTls.Pin;
     }
 
     /// <summary>WAL lets readers and one writer work at once; foreign keys are off by default in SQLite.</summary>

@@ -1,4 +1,3 @@
-using Convergio.Api.Secrets;
 using Npgsql;
 
 namespace Convergio.Api.Data;

@@ -1,4 +1,4 @@
-using Convergio.Api.Auth;
+using Convergio.Api.Audit;
 using Convergio.Api.Edge;
 using Microsoft.AspNetCore.Mvc;
 
@@ -29,9 +29,7 @@ public static class DisclosureExtensions
             .RequireRateLimiting(RateLimitPolicies.Auth)
             .WithMetadata(new RequestSizeLimitAttribute(SecurityReportLimits.MaxBodyBytes));
 
-        var admin = app.MapGroup("/api/v1/admin/security-reports")
-            .RequireAuthorization(AuthorizationPolicies.PlatformAdmin)
-            .RequireRateLimiting(RateLimitPolicies.Admin);
+        var admin = app.MapPlatformAdminGroup("/api/v1/admin/security-reports");
         admin.MapGet("/", SecurityReportEndpoints.ListAsync);
         admin.MapPatch("/{id:guid}", SecurityReportEndpoints.ChangeStatusAsync);
         return app;

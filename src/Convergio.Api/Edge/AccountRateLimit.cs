@@ -17,6 +17,16 @@ public interface IAccountScopedRequest
 }
 
 /// <summary>
+/// The browsers known to an account (Auth's device cookies): an attempt from one is counted in its
+/// own bucket instead of the account's, so failures piled up elsewhere cannot lock the owner out.
+/// </summary>
+public interface IKnownDevices
+{
+    /// <summary>The device id of a valid device credential the request presents for this account, or null.</summary>
+    Guid? PresentedFor(HttpContext http, string normalizedEmail);
+}
+
+/// <summary>
 /// Finds the email of an <see cref="IAccountScopedRequest"/> body before the endpoint runs, so the
 /// per-account bucket applies to every such endpoint without being declared (nothing to forget).
 /// The body is read with the same type and JSON options the endpoint binds with, then rewound,

@@ -43,7 +43,7 @@ public static class CorsAllowlist
             .WithOrigins([.. origins])
             .AllowCredentials()
             .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete)
-            .WithHeaders(HeaderNames.ContentType, Auth.AuthNames.CsrfHeader)
+            .WithHeaders(HeaderNames.ContentType, AuthNames.CsrfHeader)
             .SetPreflightMaxAge(PreflightMaxAge)));
         return builder;
     }

@@ -1,4 +1,3 @@
-using Convergio.Api.Secrets;
 
 namespace Convergio.Api.Edge;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Convergio.Api.Auth;
 using Convergio.Api.Observability;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -39,8 +38,7 @@ public static partial class CspReports
         var mediaType = http.Request.ContentType?.Split(';')[0].Trim() ?? "";
         if (!ContentTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type",
-                detail: "Send a CSP report as application/csp-report or application/reports+json.");
+            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "Send a CSP report as application/csp-report or application/reports+json.");
         }
 
         JsonDocument document;
@@ -50,7 +48,7 @@ public static partial class CspReports
         }
         catch (JsonException)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: "The report is not valid JSON.");
+            return ApiProblems.BadRequest("The report is not valid JSON.");
         }
 
         using (document)

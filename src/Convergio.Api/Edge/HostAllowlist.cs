@@ -1,5 +1,4 @@
 using Convergio.Api.Observability;
-using Convergio.Api.Secrets;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.Primitives;
 
@@ -40,8 +39,7 @@ public static class HostAllowlist
                 await next(context);
                 return;
             }
-            await TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request",
-                detail: "This host name is not served here.").ExecuteAsync(context);
+            await ApiProblems.BadRequest("This host name is not served here.").ExecuteAsync(context);
         });
     }
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Convergio.Api.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace Convergio.Api.Edge;

@@ -1,5 +1,5 @@
-using Convergio.Api.Auth;
 using System.Threading.RateLimiting;
+using Convergio.Api.Auth;
 using Convergio.Api.Observability;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -47,7 +47,7 @@ public static class RateLimiting
 /// Counts each request in its endpoint's policy bucket and, for bodies naming an account, in that
 /// account's bucket too; adds the rate-limit headers; rejects with the decision's wait.
 /// </summary>
-public sealed class EndpointRateLimiter(LayeredRateLimiter limiter, AccountScopedRequests accounts, DeviceCookies devices,
+public sealed class EndpointRateLimiter(LayeredRateLimiter limiter, AccountScopedRequests accounts, IKnownDevices devices,
     Microsoft.Extensions.Options.IOptions<RateLimitOptions> options, SecurityMetrics metrics) : PartitionedRateLimiter<HttpContext>
 {
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;

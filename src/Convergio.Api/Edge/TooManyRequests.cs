@@ -16,13 +16,7 @@ public static class TooManyRequests
     {
         var seconds = RateLimitHeaders.Seconds(retryAfter);
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(new ProblemDetails
-        {
-            Status = StatusCodes.Status429TooManyRequests,
-            Title = "Too Many Requests",
-            Detail = detail,
-            Extensions = { ["retryAfter"] = seconds },
-        });
+        return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, detail, extensions: new Dictionary<string, object?> { ["retryAfter"] = seconds });
     }
 
     /// <summary>Writes the 429 from middleware.</summary>

@@ -1,5 +1,4 @@
 using Convergio.Api.Data;
-using Convergio.Api.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace Convergio.Api.Hosting;

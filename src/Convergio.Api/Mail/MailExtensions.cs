@@ -1,4 +1,3 @@
-using Convergio.Api.Secrets;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Claims;
-using Convergio.Api.Auth;
 using Microsoft.Net.Http.Headers;
 
 namespace Convergio.Api.Observability;

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Convergio.Api.Auth;
 using Convergio.Api.Edge;
 using Convergio.Api.Secrets;
 using Sentry;
@@ -38,7 +37,7 @@ public static class ErrorReporting
             options.IncludeActivityData = false;
             options.EnableLogs = false;
             options.AttachStacktrace = true;
-            options.CreateHttpMessageHandler = TlsSetup.PinnedHandler;
+            options.CreateHttpMessageHandler = OutboundTls.PinnedHandler;
             options.SetBeforeSend((evt, _) => SentryScrubber.ScrubEvent(evt));
             options.SetBeforeSendTransaction((transaction, _) => SentryScrubber.ScrubTransaction(transaction));
             options.SetBeforeBreadcrumb((breadcrumb, _) => SentryScrubber.ScrubBreadcrumb(breadcrumb));

@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Convergio.Api.Auth;
 using Convergio.Api.Data;
-using Convergio.Api.Edge;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
-using Convergio.Api.Edge;
 using Convergio.Api.Secrets;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;

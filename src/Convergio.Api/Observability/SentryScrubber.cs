@@ -1,4 +1,3 @@
-using Sentry;
 
 namespace Convergio.Api.Observability;
 

@@ -1,8 +1,6 @@
-using Convergio.Api.Edge;
 using Convergio.Api.Secrets;
 using Npgsql;
 using OpenTelemetry.Exporter;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;

@@ -1,6 +1,5 @@
 using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Secrets;
-using Convergio.Api.Edge;
 
 namespace Convergio.Api.Secrets;
 
@@ -13,7 +12,7 @@ public interface ISecretStore
 internal sealed class KeyVaultSecretStore(SecretClient client) : ISecretStore
 {
     /// <summary>The vault's transport: TLS 1.2+ like every outbound connection.</summary>
-    public static SecretClientOptions ClientOptions() => new() { Transport = new PinnedTransport(TlsSetup.PinnedHandler()) };
+    public static SecretClientOptions ClientOptions() => new() { Transport = new PinnedTransport(OutboundTls.PinnedHandler()) };
 
     public async IAsyncEnumerable<KeyValuePair<string, string>> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -16,7 +16,6 @@ public static class SecretsExtensions
         builder.Configuration.AddManagedSecrets(builder.Environment, DataRoot.Resolve());
         builder.Services.AddSingleton<SigningKeyRing>();
         builder.Services.AddSingleton<FernetKeyRing>();
-        builder.Services.AddHostedService<ProductionGuardStartup>();
         return builder;
     }
 

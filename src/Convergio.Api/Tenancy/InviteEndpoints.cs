@@ -1,9 +1,7 @@
-using Convergio.Api.Admin;
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Data;
-using Convergio.Api.Edge;
 using Convergio.Api.Mail;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;

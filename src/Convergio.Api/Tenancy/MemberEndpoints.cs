@@ -1,8 +1,6 @@
-using Convergio.Api.Admin;
 using Convergio.Api.Audit;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Data;
-using Convergio.Api.Edge;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -132,5 +130,5 @@ public static class MemberEndpoints
     }
 
     private static ProblemHttpResult LastOwner() =>
-        ApiProblems.Conflict("An organization keeps at least one owner: make another member owner first, or delete the organization.");
+        ApiProblems.Problem(StatusCodes.Status409Conflict, "An organization keeps at least one owner: make another member owner first, or delete the organization.", ProblemTypes.LastOwner);
 }

@@ -1,8 +1,5 @@
-using Convergio.Api.Admin;
 using Convergio.Api.Audit;
-using Convergio.Api.Auth;
 using Convergio.Api.Data;
-using Convergio.Api.Edge;
 using Microsoft.EntityFrameworkCore;
 
 namespace Convergio.Api.Tenancy;

@@ -1,10 +1,8 @@
 using System.Text.RegularExpressions;
 using Convergio.Api.Admin;
 using Convergio.Api.Audit;
-using Convergio.Api.Auth;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Data;
-using Convergio.Api.Edge;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,3 @@
-using Convergio.Api.Edge;
 
 namespace Convergio.Api.Tenancy;
 

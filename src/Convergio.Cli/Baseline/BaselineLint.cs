@@ -1,6 +1,8 @@
+using Convergio.Api.Hosting;
+using Convergio.Api.Platform;
 using Convergio.Api.Secrets;
-using dotenv.net;
 using Microsoft.Extensions.Configuration;
+using dotenv.net;
 
 namespace Convergio.Cli.Baseline;
 

@@ -1,7 +1,7 @@
 namespace Convergio.Cli.Baseline;
 
 /// <summary>
-/// The HTTP contract of DESIGN.md, as a black-box prober knows it: the anonymous list and the
+/// The HTTP contract of docs/design.md, as a black-box prober knows it: the anonymous list and the
 /// known authenticated routes. Kept here, not taken from the server's types, so the checker
 /// verifies what a deployment does rather than what its code says.
 /// </summary>
@@ -19,7 +19,7 @@ public static class ConvergioRoutes
     public const string CsrfCookie = "csrf_token";
     public const string CsrfHeader = "X-CSRF-Token";
 
-    /// <summary>The complete anonymous surface (DESIGN.md, "Public (anonymous) endpoints").</summary>
+    /// <summary>The complete anonymous surface (docs/design.md, "Public endpoints"; a test keeps the three lists equal).</summary>
     public static readonly IReadOnlySet<string> Public = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "GET /health/live",

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Convergio.Api.Admin;
+using Convergio.Api.Audit;
 using Convergio.Api.Data;
+using Convergio.Api.Platform;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

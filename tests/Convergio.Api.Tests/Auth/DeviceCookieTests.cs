@@ -1,5 +1,6 @@
 using System.Net;
 using Convergio.Api.Auth;
+using Convergio.Api.Platform;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;

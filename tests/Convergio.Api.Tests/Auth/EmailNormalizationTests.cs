@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Convergio.Api.Auth;
+using Convergio.Api.Platform;
 using Convergio.Api.Tests.Infrastructure;
 
 namespace Convergio.Api.Tests.Auth;

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Convergio.Api.Auth;
 using Convergio.Api.Observability;
+using Convergio.Api.Platform;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

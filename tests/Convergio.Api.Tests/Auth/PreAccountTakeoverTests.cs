@@ -1,6 +1,7 @@
 using System.Net;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Platform;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static Convergio.Api.Tests.Infrastructure.TestSecondFactor;
@@ -65,8 +66,8 @@ public sealed class PreAccountTakeoverTests
         var totp = await attacker.Browser.PostJsonAsync("/api/v1/auth/mfa/totp/setup", new { });
         var passkey = await attacker.Browser.PostJsonAsync("/api/v1/auth/passkeys/register/options", new { });
 
-        Assert.Equal(AssuranceProblemTypes.EmailVerificationRequired, await ProblemAssert.TypeAsync(totp, HttpStatusCode.Forbidden));
-        Assert.Equal(AssuranceProblemTypes.EmailVerificationRequired, await ProblemAssert.TypeAsync(passkey, HttpStatusCode.Forbidden));
+        Assert.Equal(ProblemTypes.EmailVerificationRequired, await ProblemAssert.TypeAsync(totp, HttpStatusCode.Forbidden));
+        Assert.Equal(ProblemTypes.EmailVerificationRequired, await ProblemAssert.TypeAsync(passkey, HttpStatusCode.Forbidden));
         Assert.Equal(0, await factory.WithDbAsync(d => d.TotpCredentials.CountAsync(Cancel)));
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Convergio.Api.Auth;
+using Convergio.Api.Platform;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static Convergio.Api.Tests.Infrastructure.AuthTestExtensions;

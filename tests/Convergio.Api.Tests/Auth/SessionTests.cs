@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using Convergio.Api.Auth;
+using Convergio.Api.Platform;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Convergio.Api.Auth;
 using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Platform;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -72,7 +73,7 @@ public sealed class SignUpEnumerationTests
         var password = TestKeys.Password();
         Assert.Equal(HttpStatusCode.Accepted, (await RegisterAsync(browser, email, password)).StatusCode);
 
-        Assert.Equal(AssuranceProblemTypes.EmailVerificationRequired, await ProblemAssert.TypeAsync(await browser.LoginAsync(email, password), HttpStatusCode.Forbidden));
+        Assert.Equal(ProblemTypes.EmailVerificationRequired, await ProblemAssert.TypeAsync(await browser.LoginAsync(email, password), HttpStatusCode.Forbidden));
         Assert.Null(browser.Cookie(AuthNames.SessionCookie));
 
         var token = await MailPickup.WaitForLinkTokenAsync(factory.MailDirectory, email, "/verify-email");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Convergio.Api.Auth;
+using Convergio.Api.Platform;
 using Convergio.Api.Tenancy;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -85,7 +86,7 @@ public sealed class RouteInventoryTests
             using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path()) { Content = JsonContent.Create(new { }) };
             using var response = await user.Client.SendAsync(request, TestContext.Current.CancellationToken);
             var detail = response.StatusCode == HttpStatusCode.Forbidden ? await ProblemAssert.DetailAsync(response, HttpStatusCode.Forbidden) : null;
-            if (detail != Auth.CsrfTests.Rejection)
+            if (detail != Csrf.CsrfTests.Rejection)
             {
                 offenders.Add($"{route.Key} -> {(int)response.StatusCode} {detail}");
             }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Convergio.Api.Data;
+using Convergio.Api.Hosting;
+using Convergio.Api.Platform;
 using Convergio.Api.Secrets;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using Convergio.Api.Data;
 using Convergio.Api.Edge;
+using Convergio.Api.Platform;
 using Convergio.Api.Secrets;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

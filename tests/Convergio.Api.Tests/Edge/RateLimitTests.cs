@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
 using Convergio.Api.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 
 namespace Convergio.Api.Tests.Edge;
 
@@ -237,6 +237,6 @@ public sealed class RateLimitTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["RateLimiting:Enabled"] = "false" }).Build();
 
-        Assert.Contains(Convergio.Api.Secrets.ProductionGuard.Check(configuration), f => f.Rule == "rate-limiting" && f.Severity == Convergio.Api.Secrets.GuardSeverity.Error);
+        Assert.Contains(Convergio.Api.Hosting.ProductionGuard.Check(configuration), f => f.Rule == "rate-limiting" && f.Severity == Convergio.Api.Platform.GuardSeverity.Error);
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Convergio.Api.Edge;
+using Convergio.Api.Platform;
 using Convergio.Api.Tests.Infrastructure;
 
 namespace Convergio.Api.Tests.Foundation;
@@ -35,7 +36,7 @@ public sealed class InputRefusalTests
 
         var response = await browser.Client.PostAsync(LoginPath, Json("{\"email\":\"a@example.test\",\"password\":\"x\"}", contentType), TestContext.Current.CancellationToken);
 
-        Assert.Equal(Utf8Bodies.ProblemType, await ProblemAssert.TypeAsync(response, HttpStatusCode.UnsupportedMediaType));
+        Assert.Equal(ProblemTypes.UnsupportedCharset, await ProblemAssert.TypeAsync(response, HttpStatusCode.UnsupportedMediaType));
     }
 
     [Theory]
@@ -63,7 +64,7 @@ public sealed class InputRefusalTests
 
         var response = await owner.Client.PostAsync("/api/v1/orgs", content, TestContext.Current.CancellationToken);
 
-        Assert.Equal(Utf8Bodies.ProblemType, await ProblemAssert.TypeAsync(response, HttpStatusCode.UnsupportedMediaType));
+        Assert.Equal(ProblemTypes.UnsupportedCharset, await ProblemAssert.TypeAsync(response, HttpStatusCode.UnsupportedMediaType));
         var orgs = await (await owner.Browser.GetAsync("/api/v1/orgs")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.DoesNotContain("utf16-org", orgs, StringComparison.Ordinal);
     }

@@ -1,3 +1,5 @@
+using Convergio.Api.Hosting;
+using Convergio.Api.Platform;
 using Convergio.Api.Secrets;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +24,17 @@ public sealed class ProductionGuardTests
 
     [Fact]
     public void A_complete_production_configuration_has_no_errors() => Assert.Empty(Errors(GoodProduction()));
+
+    [Fact]
+    public void The_guard_lists_every_production_rule_of_the_assembly_once()
+    {
+        var written = typeof(IProductionRule).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IProductionRule).IsAssignableFrom(t))
+            .Select(t => t.FullName)
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(written, ProductionGuard.Rules.Select(r => r.GetType().FullName).Order(StringComparer.Ordinal));
+    }
 
     [Fact]
     public async Task Production_start_with_a_short_key_plaintext_postgres_and_wildcard_cors_exits_1_listing_all_three()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Convergio.Api.Auth;
+using Convergio.Api.Platform;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Convergio.Api.Edge;
 using Convergio.Api.Observability;
+using Convergio.Api.Platform;
 using Convergio.Api.Tests.Edge;
 using Convergio.Api.Tests.Infrastructure;
 using Convergio.Testing;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Convergio.Api.Edge;
+using Convergio.Api.Platform;
 using Convergio.Api.ProviderKeys;
 using Convergio.Api.Secrets;
 using Convergio.Api.Tests.Infrastructure;

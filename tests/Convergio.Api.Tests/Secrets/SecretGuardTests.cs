@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Convergio.Api.Hosting;
+using Convergio.Api.Platform;
 using Convergio.Api.Secrets;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Convergio.Api.Auth;
 using Convergio.Api.Data;
+using Convergio.Api.Platform;
 using Convergio.Api.Tenancy;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

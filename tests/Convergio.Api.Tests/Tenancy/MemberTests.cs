@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Convergio.Api.Audit;
+using Convergio.Api.Platform;
 using Convergio.Api.Tenancy;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -141,7 +142,7 @@ public sealed class MemberTests
         var org = await owner.CreateOrgAsync();
         var viewer = await factory.CreateMemberAsync(org.Id, OrgRole.Viewer);
 
-        var members = await viewer.Browser.Client.GetFromJsonAsync<Convergio.Api.Data.PagedList<MemberResponse>>(
+        var members = await viewer.Browser.Client.GetFromJsonAsync<Convergio.Api.Platform.PagedList<MemberResponse>>(
             $"/api/v1/orgs/{org.Id}/members", TestContext.Current.CancellationToken);
 
         Assert.Equal(2, members!.Total);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Convergio.Api.Audit;
+using Convergio.Api.Platform;
 using Convergio.Api.Tenancy;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -114,7 +116,7 @@ public sealed class OrganizationTests
         var other = await (await factory.CreateSignedInUserAsync()).CreateOrgAsync();
         await owner.CreateProjectAsync(org.Id);
 
-        var page = await owner.Browser.Client.GetFromJsonAsync<Convergio.Api.Data.PagedList<Convergio.Api.Admin.AuditEventResponse>>(
+        var page = await owner.Browser.Client.GetFromJsonAsync<Convergio.Api.Platform.PagedList<Convergio.Api.Audit.AuditEventResponse>>(
             $"/api/v1/orgs/{org.Id}/audit?org={other.Id}&action=project.", TestContext.Current.CancellationToken);
 
         var only = Assert.Single(page!.Items);
@@ -133,7 +135,7 @@ public sealed class OrganizationTests
         var org = await owner.CreateOrgAsync();
         await owner.CreateProjectAsync(org.Id);
 
-        var page = await owner.Browser.Client.GetFromJsonAsync<Convergio.Api.Data.PagedList<Convergio.Api.Admin.AuditEventResponse>>(
+        var page = await owner.Browser.Client.GetFromJsonAsync<Convergio.Api.Platform.PagedList<Convergio.Api.Audit.AuditEventResponse>>(
             $"/api/v1/orgs/{org.Id}/audit?action=project.created", TestContext.Current.CancellationToken);
 
         var unsealed = Assert.Single(page!.Items);

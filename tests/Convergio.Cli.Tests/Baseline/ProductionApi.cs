@@ -96,7 +96,7 @@ public sealed class ProductionApi : IAsyncDisposable
         // The HTTPS port is named up front (the 301 target needs it); the HTTP one is port 0.
         return await Loopback.StartOnFreePortAsync(async httpsPort =>
         {
-            var start = new ProcessStartInfo("dotnet", [typeof(Convergio.Api.Secrets.ProductionGuard).Assembly.Location])
+            var start = new ProcessStartInfo("dotnet", [typeof(Convergio.Api.Hosting.ProductionGuard).Assembly.Location])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

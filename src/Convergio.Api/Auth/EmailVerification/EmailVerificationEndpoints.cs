@@ -1,6 +1,5 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Data;
-using Convergio.Api.Edge;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

@@ -25,7 +25,7 @@ public sealed class VerifiedEmailRequirement : IAssuranceRequirement
     public bool IsAlways { get; }
 
     public int Precedence => 2;
-    public string ProblemType => AssuranceProblemTypes.EmailVerificationRequired;
+    public string ProblemType => ProblemTypes.EmailVerificationRequired;
     public string Detail => "Verify your email address first: open the link we sent you, or ask for a new one with POST /api/v1/auth/verify-email/resend.";
     public string? DeniedAuditAction => null;
 }
@@ -46,7 +46,7 @@ public static class VerifiedEmailConventions
 {
     /// <summary>
     /// For what an account adds to itself (second factors, provider keys, memberships): an
-    /// unverified user gets 403 <see cref="AssuranceProblemTypes.EmailVerificationRequired"/> in every environment.
+    /// unverified user gets 403 <see cref="ProblemTypes.EmailVerificationRequired"/> in every environment.
     /// </summary>
     public static TBuilder RequireVerifiedEmail<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(policy => policy
@@ -56,7 +56,7 @@ public static class VerifiedEmailConventions
 
     /// <summary>
     /// For reaching other people (sending invites): with <c>Auth:RequireVerifiedEmail</c> on, an
-    /// unverified user gets 403 <see cref="AssuranceProblemTypes.EmailVerificationRequired"/>.
+    /// unverified user gets 403 <see cref="ProblemTypes.EmailVerificationRequired"/>.
     /// </summary>
     public static TBuilder RequireVerifiedEmailWhenConfigured<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(policy => policy

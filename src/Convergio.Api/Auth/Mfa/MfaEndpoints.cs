@@ -85,9 +85,9 @@ public static class MfaEndpoints
             {
                 metrics.SessionEnded();
                 sessions.ClearCookies(http);
-                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Too many wrong codes; sign in again.");
+                return ApiProblems.Unauthorized("Too many wrong codes; sign in again.");
             }
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "The code is not valid.");
+            return ApiProblems.Unauthorized("The code is not valid.");
         }
 
         var user = session.User!;

@@ -3,7 +3,6 @@ using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.Mfa;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Data;
-using Convergio.Api.Edge;
 using Convergio.Api.Observability;
 using Fido2NetLib;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -52,7 +51,7 @@ public static class PasskeyEndpoints
         {
             audit.Record(PasskeyAuditActions.Registered, AuditOutcomes.Failure, targetType: "user", targetId: userId.ToString(), data: new { reason = outcome.Failure });
             await db.SaveChangesAsync(cancellationToken);
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: "The passkey could not be verified; start the registration again.");
+            return ApiProblems.BadRequest("The passkey could not be verified; start the registration again.");
         }
 
         var passkey = new Passkey
@@ -98,7 +97,7 @@ public static class PasskeyEndpoints
                 data: new { method = SessionMethods.Passkey, reason = outcome.Failure ?? "disabled" });
             await db.SaveChangesAsync(cancellationToken);
             metrics.LoginAttempt("failed");
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Passkey sign-in failed.");
+            return ApiProblems.Unauthorized("Passkey sign-in failed.");
         }
 
         // As with a password: the session the request arrived with ends, whoever else holds its token.

@@ -1,5 +1,4 @@
 using Convergio.Api.Edge;
-using Convergio.Api.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace Convergio.Api.Auth.Passkeys;

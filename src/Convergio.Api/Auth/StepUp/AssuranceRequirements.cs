@@ -8,7 +8,7 @@ namespace Convergio.Api.Auth.StepUp;
 /// <summary>
 /// A requirement on how strongly or how recently the session was authenticated (or on the
 /// account's state). Refusals are 403 problems with their own <c>type</c>, so the frontend knows
-/// what to ask the user for; see <see cref="AssuranceFailureResultHandler"/>.
+/// what to ask the user for; see <see cref="AuthorizationResultChain"/>.
 /// </summary>
 public interface IAssuranceRequirement : IAuthorizationRequirement
 {
@@ -23,22 +23,13 @@ public interface IAssuranceRequirement : IAuthorizationRequirement
     string? DeniedAuditAction { get; }
 }
 
-/// <summary>The <c>type</c> URIs of the assurance refusals.</summary>
-public static class AssuranceProblemTypes
-{
-    private const string Base = "https://convergio.io/problems/";
-    public const string MfaRequired = Base + "mfa-required";
-    public const string ReauthenticationRequired = Base + "reauthentication-required";
-    public const string EmailVerificationRequired = Base + "email-verification-required";
-}
-
 /// <summary>The session was authenticated with two factors (password and code, or a passkey).</summary>
 public sealed class MfaSessionRequirement : IAssuranceRequirement
 {
     public static readonly MfaSessionRequirement Instance = new();
 
     public int Precedence => 0;
-    public string ProblemType => AssuranceProblemTypes.MfaRequired;
+    public string ProblemType => ProblemTypes.MfaRequired;
     public string Detail => "This action needs a session signed in with two factors: turn on two-factor authentication, then sign in again or reauthenticate with a code or a passkey.";
     public string? DeniedAuditAction => MfaAuditActions.Required;
 }
@@ -49,7 +40,7 @@ public sealed class RecentAuthenticationRequirement : IAssuranceRequirement
     public static readonly RecentAuthenticationRequirement Instance = new();
 
     public int Precedence => 1;
-    public string ProblemType => AssuranceProblemTypes.ReauthenticationRequired;
+    public string ProblemType => ProblemTypes.ReauthenticationRequired;
     public string Detail => "Confirm it is you: reauthenticate with POST /api/v1/auth/reauthenticate, then retry.";
     public string? DeniedAuditAction => null;
 }
@@ -83,7 +74,7 @@ public static class StepUpConventions
 {
     /// <summary>
     /// Sensitive actions: the session must have been (re)authenticated within <c>Auth:StepUpWindow</c>,
-    /// else 403 <see cref="AssuranceProblemTypes.ReauthenticationRequired"/>.
+    /// else 403 <see cref="ProblemTypes.ReauthenticationRequired"/>.
     /// </summary>
     public static TBuilder RequireRecentAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(policy => policy

@@ -87,7 +87,7 @@ public static class ReauthenticationEndpoints
         {
             audit.Record(Reauthenticated, AuditOutcomes.Failure, targetType: "session", targetId: session.Id.ToString(), data: new { reason = failure });
             await db.SaveChangesAsync(cancellationToken);
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: "Reauthentication failed: the password, code or passkey was not accepted.");
+            return ApiProblems.BadRequest("Reauthentication failed: the password, code or passkey was not accepted.");
         }
 
         // A session keeps the strongest assurance it has shown; the refreshed one gets a new token.

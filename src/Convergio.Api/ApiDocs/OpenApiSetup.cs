@@ -1,0 +1,28 @@
+using Convergio.Api.Edge;
+using Scalar.AspNetCore;
+
+namespace Convergio.Api.ApiDocs;
+
+/// <summary>The OpenAPI document and the Scalar UI, in Development only.</summary>
+public static class OpenApiSetup
+{
+    public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
+    {
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddOpenApi();
+        }
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapApiDocs(this IEndpointRouteBuilder app)
+    {
+        if (app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            app.MapOpenApi().AllowPublic().RequireRateLimiting(RateLimitPolicies.General);
+            // The page's script tags carry this response's CSP nonce (SecurityHeaders puts the same one in the policy).
+            app.MapScalarApiReference((options, context) => options.WithNonce(context.GetCspNonce())).AllowPublic().RequireRateLimiting(RateLimitPolicies.General);
+        }
+        return app;
+    }
+}

@@ -1,8 +1,0 @@
-namespace Convergio.Api.Auth;
-
-/// <summary>Names of authorization policies endpoints require.</summary>
-public static class AuthorizationPolicies
-{
-    /// <summary>A signed-in platform administrator (users.is_platform_admin).</summary>
-    public const string PlatformAdmin = "platform-admin";
-}
