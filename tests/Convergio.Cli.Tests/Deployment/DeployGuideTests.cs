@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Convergio.Api.Auth;
+using Convergio.Api.Platform;
 using Convergio.Api.Observability;
 
 namespace Convergio.Cli.Tests.Deployment;
