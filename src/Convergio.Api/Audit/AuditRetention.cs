@@ -110,23 +110,8 @@ public sealed class AuditRetention(IServiceScopeFactory scopes, IOptions<AuditOp
 internal sealed class AuditRetentionService(AuditRetention retention, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditRetentionService> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Created before the first await, so the schedule starts with the host.
-        using var timer = new PeriodicTimer(options.Value.PurgeInterval, time);
-        do
-        {
-            try
-            {
-                await retention.PurgeAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Audit retention failed; retrying at the next interval");
-            }
-        }
-        while (await PeriodicTimers.WaitAsync(timer, stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(options.Value.PurgeInterval, retention.PurgeAsync, time, logger, stoppingToken);
 }
 
 /// <summary>Retention shorter than a year falls below common audit-log obligations (PCI DSS 10.5.1, SOC 2 evidence periods).</summary>

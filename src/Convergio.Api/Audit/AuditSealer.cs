@@ -57,44 +57,6 @@ public sealed class AuditSealer(IServiceScopeFactory scopes, IOptions<AuditOptio
 internal sealed class AuditSealerService(AuditSealer sealer, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditSealerService> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // One-shot delays rather than a periodic timer: a clock that jumps ahead (a test's fake
-        // clock, a resumed VM) causes one seal, not one timer callback per interval skipped.
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await sealer.SealAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Sealing audit events failed; they stay unsealed until the next interval");
-            }
-            try
-            {
-                await Task.Delay(options.Value.SealInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-}
-
-internal static class PeriodicTimers
-{
-    /// <summary>The next tick, or false once the host is stopping.</summary>
-    public static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(options.Value.SealInterval, sealer.SealAsync, time, logger, stoppingToken);
 }

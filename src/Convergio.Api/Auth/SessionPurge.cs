@@ -9,22 +9,8 @@ internal sealed class SessionPurge(IServiceScopeFactory scopes, IOptions<AuthOpt
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        do
-        {
-            try
-            {
-                await PurgeAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Session purge failed; retrying in an hour");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(Interval, PurgeAsync, time, logger, stoppingToken);
 
     public async Task<int> PurgeAsync(CancellationToken cancellationToken)
     {

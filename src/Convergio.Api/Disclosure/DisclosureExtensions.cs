@@ -11,10 +11,13 @@ public static class DisclosureExtensions
     {
         builder.Services.AddOptions<DisclosureOptions>()
             .BindConfiguration(DisclosureOptions.Section)
+            .ValidateDataAnnotations()
             .Validate(o => DisclosureOptions.IsHttpsUrl(o.PolicyUrl), "Disclosure:PolicyUrl must be an absolute https URL (RFC 9116).")
             .Validate(o => DisclosureOptions.IsHttpsUrl(o.CanonicalUrl), "Disclosure:CanonicalUrl must be an absolute https URL (RFC 9116).")
             .ValidateOnStart();
+        builder.Services.AddScoped<EmergencyPager>();
         builder.Services.AddHostedService<SecurityReportSlaAlerts>();
+        builder.Services.AddHostedService<EmergencyDigest>();
         return builder;
     }
 

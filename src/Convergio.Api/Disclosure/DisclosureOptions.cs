@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Convergio.Api.Disclosure;
 
 public sealed class DisclosureOptions
@@ -9,6 +11,13 @@ public sealed class DisclosureOptions
 
     /// <summary>Where this security.txt is canonically served (RFC 9116 section 2.5.2).</summary>
     public string CanonicalUrl { get; set; } = "https://convergio.io/.well-known/security.txt";
+
+    /// <summary>
+    /// How many times in any 60 minutes the emergency address may be paged, in total (critical reports
+    /// and missed deadlines alike); further alerts reach the security address in one digest.
+    /// </summary>
+    [Range(1, 1000)]
+    public int EmergencyPagesPerHour { get; set; } = 10;
 
     /// <summary>RFC 9116 requires web URIs in security.txt to be https.</summary>
     internal static bool IsHttpsUrl(string? value) =>

@@ -55,13 +55,13 @@ public static class SecurityReportEndpoints
     private const string TargetType = "security_report";
 
     /// <summary>
-    /// Stores the report, audits it and queues mail to <see cref="SecurityContacts.Security"/>
-    /// (and <see cref="SecurityContacts.Emergency"/> when critical), all in one SaveChanges.
-    /// Nothing is mailed to the reporter: the endpoint is public, and it must not send mail
-    /// to an address anyone can type in.
+    /// Stores the report, audits it and queues mail to <see cref="SecurityContacts.Security"/> (and,
+    /// when critical, pages <see cref="SecurityContacts.Emergency"/> through <see cref="EmergencyPager"/>),
+    /// all in one transaction. Nothing is mailed to the reporter: the endpoint is public, and it must
+    /// not send mail to an address anyone can type in.
     /// </summary>
     internal static async Task<Results<Accepted<SecurityReportAccepted>, ValidationProblem>> SubmitAsync(
-        SecurityReportRequest request, ConvergioDb db, AuditLog audit, Mailer mailer, TimeProvider time, CancellationToken cancellationToken)
+        SecurityReportRequest request, ConvergioDb db, AuditLog audit, Mailer mailer, EmergencyPager pager, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = Validate(request);
         if (errors.Count > 0)
@@ -80,16 +80,22 @@ public static class SecurityReportEndpoints
             SuggestedMitigation = string.IsNullOrWhiteSpace(request.SuggestedMitigation) ? null : request.SuggestedMitigation,
             Severity = string.IsNullOrWhiteSpace(request.Severity) ? null : request.Severity.Trim().ToLowerInvariant(),
         };
-        db.SecurityReports.Add(report);
-        audit.Record(ReceivedAction, targetType: TargetType, targetId: report.Id.ToString("D"), data: new { severity = report.Severity });
-        var subject = $"{(report.Severity == SecuritySeverities.Critical ? "[CRITICAL] " : "")}Vulnerability report {report.Id:D}";
+        var critical = report.Severity == SecuritySeverities.Critical;
+        var subject = $"{(critical ? "[CRITICAL] " : "")}Vulnerability report {report.Id:D}";
         var body = MailBody(report);
-        mailer.Enqueue(SecurityContacts.Security, subject, body);
-        if (report.Severity == SecuritySeverities.Critical)
+        await db.InTransactionAsync(async (transaction, token) =>
         {
-            mailer.Enqueue(SecurityContacts.Emergency, subject, body);
-        }
-        await db.SaveChangesAsync(cancellationToken);
+            db.SecurityReports.Add(report);
+            audit.Record(ReceivedAction, targetType: TargetType, targetId: report.Id.ToString("D"), data: new { severity = report.Severity });
+            mailer.Enqueue(SecurityContacts.Security, subject, body);
+            if (critical)
+            {
+                await pager.RaiseAsync(report.Id, EmergencyAlertReasons.CriticalReport, subject, body, token);
+            }
+            await db.SaveChangesAsync(token);
+            await transaction.CommitAsync(token);
+            return report.Id;
+        }, cancellationToken);
         return TypedResults.Accepted((string?)null, new SecurityReportAccepted(report.Id));
     }
 

@@ -22,21 +22,6 @@ public sealed class SecurityReportSlaAlertTests
             .Where(e => e.To == SecurityContacts.Emergency && e.Subject.StartsWith(OverdueSubject) && e.Subject.Contains(report.ToString("D")))
             .ToListAsync(TestContext.Current.CancellationToken));
 
-    /// <summary>Waits for the background check, which runs on the moved fake clock's timer.</summary>
-    private static async Task<List<OutboxEmail>> WaitForAlertsAsync(ConvergioFactory factory, Guid report, int count)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var alerts = await AlertsAsync(factory, report);
-            if (alerts.Count >= count)
-            {
-                return alerts;
-            }
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-        return await AlertsAsync(factory, report);
-    }
-
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
@@ -52,7 +37,7 @@ public sealed class SecurityReportSlaAlertTests
         Assert.Empty(await AlertsAsync(factory, report));
 
         factory.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
-        var alert = Assert.Single(await WaitForAlertsAsync(factory, report, 1));
+        var alert = Assert.Single(await Eventually.ReadAsync(() => AlertsAsync(factory, report), alerts => alerts.Count > 0));
         Assert.Contains("not acknowledged", alert.Subject, StringComparison.Ordinal);
 
         factory.Time.Advance(TimeSpan.FromMinutes(5));
@@ -81,7 +66,7 @@ public sealed class SecurityReportSlaAlertTests
 
         // Past midnight UTC, still not triaged: the admin's classification is what is overdue.
         factory.Time.Advance(received.Date.AddDays(1) - received + TimeSpan.FromMinutes(1));
-        var alert = Assert.Single(await WaitForAlertsAsync(factory, report, 1));
+        var alert = Assert.Single(await Eventually.ReadAsync(() => AlertsAsync(factory, report), alerts => alerts.Count > 0));
         Assert.Contains("not triaged", alert.Subject, StringComparison.Ordinal);
     }
 

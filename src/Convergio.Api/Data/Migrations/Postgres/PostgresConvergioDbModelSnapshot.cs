@@ -576,6 +576,46 @@ namespace Convergio.Api.Data.Migrations.Postgres
                     b.ToTable("processed_webhook_events", (string)null);
                 });
 
+            modelBuilder.Entity("Convergio.Api.Disclosure.EmergencyAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("DigestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("digested_at");
+
+                    b.Property<DateTime?>("PagedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paged_at");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("raised_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("ReportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("report_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DigestedAt");
+
+                    b.HasIndex("PagedAt");
+
+                    b.HasIndex("ReportId");
+
+                    b.ToTable("emergency_alerts", (string)null);
+                });
+
             modelBuilder.Entity("Convergio.Api.Disclosure.SecurityReport", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1002,6 +1042,17 @@ namespace Convergio.Api.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("AppliedToOrgId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Convergio.Api.Disclosure.EmergencyAlert", b =>
+                {
+                    b.HasOne("Convergio.Api.Disclosure.SecurityReport", "Report")
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Report");
                 });
 
             modelBuilder.Entity("Convergio.Api.ProviderKeys.ProviderKey", b =>

@@ -569,6 +569,46 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                     b.ToTable("processed_webhook_events", (string)null);
                 });
 
+            modelBuilder.Entity("Convergio.Api.Disclosure.EmergencyAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("DigestedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digested_at");
+
+                    b.Property<DateTime?>("PagedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paged_at");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raised_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("ReportId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("report_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DigestedAt");
+
+                    b.HasIndex("PagedAt");
+
+                    b.HasIndex("ReportId");
+
+                    b.ToTable("emergency_alerts", (string)null);
+                });
+
             modelBuilder.Entity("Convergio.Api.Disclosure.SecurityReport", b =>
                 {
                     b.Property<Guid>("Id")
@@ -995,6 +1035,17 @@ namespace Convergio.Api.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("AppliedToOrgId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Convergio.Api.Disclosure.EmergencyAlert", b =>
+                {
+                    b.HasOne("Convergio.Api.Disclosure.SecurityReport", "Report")
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Report");
                 });
 
             modelBuilder.Entity("Convergio.Api.ProviderKeys.ProviderKey", b =>
