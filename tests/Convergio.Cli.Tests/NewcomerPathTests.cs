@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Convergio.Api.Data;
+using Convergio.Cli.Tests.Baseline;
 using Microsoft.Extensions.Configuration;
 
 namespace Convergio.Cli.Tests;
@@ -90,6 +91,22 @@ public sealed class NewcomerPathTests
 
         Assert.InRange(exitCode, 0, 1);
         Assert.Contains($"database: SQLite at {Path.Combine(checkout, "data", "convergio.db")}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Production_start_before_convergio_migrate_prints_one_line_and_no_error_dump()
+    {
+        var postgres = Environment.GetEnvironmentVariable("ConnectionStrings__Postgres");
+        Assert.SkipWhen(string.IsNullOrEmpty(postgres), "PostgreSQL not configured: set ConnectionStrings__Postgres (.ci/run does); Production does not run on SQLite.");
+
+        await using var api = await ProductionApi.StartAsync(postgres!, Cancel, migrated: false);
+
+        Assert.Equal(1, api.ExitCode);
+        Assert.Single(api.Log.Split('\n'), line => line.Contains("Run `convergio migrate` before starting the server.", StringComparison.Ordinal));
+        Assert.DoesNotContain("Hosting failed to start", api.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", api.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", api.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"LogLevel\":\"Error\"", api.Log, StringComparison.Ordinal);
     }
 
     [Theory]
