@@ -18,7 +18,7 @@ public sealed class NewcomerPathTests
         await using var database = new TestDatabase(db);
         var output = new StringWriter();
 
-        var exitCode = await AdminCommand.CreateAsync(database.Configuration, "admin@example.test", () => "unused-password-1", output, Cancel);
+        var exitCode = await AdminCommand.CreateAsync(database.Configuration, "admin@example.test", () => "unused-password-1", json: false, output, Cancel);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("run `convergio migrate`", output.ToString(), StringComparison.Ordinal);
@@ -30,7 +30,7 @@ public sealed class NewcomerPathTests
         await using var database = new TestDatabase(Db.Sqlite);
         var output = new StringWriter();
 
-        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, anchor: null, output, Cancel);
+        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, anchor: null, json: false, output, Cancel);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("run `convergio migrate`", output.ToString(), StringComparison.Ordinal);
@@ -42,7 +42,7 @@ public sealed class NewcomerPathTests
         await using var database = new TestDatabase(Db.Sqlite);
         var output = new StringWriter();
 
-        var exitCode = await KeysCommand.RotateAsync(database.Configuration, batchSize: 100, output, Cancel);
+        var exitCode = await KeysCommand.RotateAsync(database.Configuration, batchSize: 100, json: false, output, Cancel);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("No encryption key is configured (Encryption:Keys:0)", output.ToString(), StringComparison.Ordinal);

@@ -30,9 +30,10 @@ public static class ProductionGuard
         .Select(t => (IProductionRule)Activator.CreateInstance(t)!)
         .ToList();
 
-    /// <summary>Every finding of every rule, errors first, never stopping at the first.</summary>
-    public static IReadOnlyList<GuardFinding> Check(IConfiguration configuration) =>
+    /// <summary>Every finding of every rule, errors first, never stopping at the first; key ages on <paramref name="time"/> (the system clock when null).</summary>
+    public static IReadOnlyList<GuardFinding> Check(IConfiguration configuration, TimeProvider? time = null) =>
         Rules.SelectMany(r => r.Check(configuration))
+            .Concat(KeyRotationRule.Check(configuration, time ?? TimeProvider.System))
             .OrderBy(f => f.Severity)
             .ToList();
 }
@@ -45,7 +46,7 @@ public sealed class ProductionGuardException(IReadOnlyList<GuardFinding> errors)
 }
 
 /// <summary>Runs the guard before anything else starts, so a misconfigured host never listens.</summary>
-internal sealed class ProductionGuardStartup(IConfiguration configuration, IHostEnvironment environment, ILogger<ProductionGuardStartup> logger)
+internal sealed class ProductionGuardStartup(IConfiguration configuration, IHostEnvironment environment, TimeProvider time, ILogger<ProductionGuardStartup> logger)
     : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken)
@@ -55,7 +56,7 @@ internal sealed class ProductionGuardStartup(IConfiguration configuration, IHost
             return Task.CompletedTask;
         }
 
-        var findings = ProductionGuard.Check(configuration);
+        var findings = ProductionGuard.Check(configuration, time);
         foreach (var warning in findings.Where(f => f.Severity == GuardSeverity.Warning))
         {
             logger.LogWarning("Production guard: {Finding}", warning.ToString());
