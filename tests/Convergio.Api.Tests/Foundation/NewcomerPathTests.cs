@@ -144,6 +144,17 @@ public sealed class NewcomerPathTests
         Assert.Contains("TLS is not terminated here", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(ListeningLog.TerminatedHere)]
+    [InlineData(ListeningLog.TerminatedByProxy)]
+    [InlineData(ListeningLog.NotTerminated)]
+    public void The_https_guide_explains_every_tls_line_the_start_log_can_print(string line)
+    {
+        var guide = File.ReadAllText(Path.Combine(RepositoryFiles.Root(), "docs", "production-https.md"));
+
+        Assert.Contains(line, guide, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Outside_a_checkout_data_paths_resolve_against_the_working_directory()
     {
