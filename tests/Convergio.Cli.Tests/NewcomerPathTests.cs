@@ -109,7 +109,28 @@ public sealed class NewcomerPathTests
         Assert.DoesNotContain("\"LogLevel\":\"Error\"", api.Log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Keys_status_with_output_json_on_the_command_line_prints_one_json_object_without_the_key()
+    {
+        var key = "k-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(40));
+        var elsewhere = Directory.CreateTempSubdirectory("convergio-cwd-").FullName;
+
+        var (exitCode, output, _) = await CliRun.ProcessAsync(elsewhere, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Security__SigningKeys__0"] = "2026-11-01:" + key,
+        }, "keys", "status", "--output", "json");
+
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain(key, output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(output);
+        var signing = Assert.Single(json.RootElement.GetProperty("keys").EnumerateArray(), k => k.GetProperty("ring").GetString() == "Security:SigningKeys");
+        Assert.Equal("2026-11-01", signing.GetProperty("created").GetString());
+    }
+
     [Theory]
+    [InlineData("keys", "status", "--output", "xml")]
+    [InlineData("audit", "verify", "--output", "yaml")]
     [InlineData("migrate", "--output", "xml")]
     [InlineData("keys", "rotate", "--batch-size", "none")]
     [InlineData("no-such-command")]
