@@ -42,7 +42,7 @@ internal static class KeysCommand
     public static async Task<int> GenerateAsync(bool signing, bool json, TextWriter output, TimeProvider time)
     {
         var key = signing ? WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(SigningKeyBytes)) : FernetKey.Generate();
-        var entry = RingEntry.Write(key, Today(time));
+        var entry = RingEntry.Write(key, RingEntry.Today(time));
         if (json)
         {
             await CliOutput.WriteJsonAsync(output, new { ring = signing ? SecretKeys.SigningKeys : SecretKeys.EncryptionKeys, entry });
@@ -57,7 +57,7 @@ internal static class KeysCommand
     /// <summary>Every ring the server reads, in ring order (position 0 signs or encrypts); exit 0, <c>config lint</c> judges the ages.</summary>
     public static async Task<int> StatusAsync(IConfiguration configuration, bool json, TextWriter output, TimeProvider time)
     {
-        var today = Today(time);
+        var today = RingEntry.Today(time);
         var rings = new[]
         {
             (Ring: SecretKeys.SigningKeys, Entries: SecretKeys.Entries(configuration, SecretKeys.SigningKeys)),
@@ -92,8 +92,6 @@ internal static class KeysCommand
         }
         return 0;
     }
-
-    private static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     public static async Task<int> RotateAsync(IConfiguration configuration, int batchSize, bool json, TextWriter output, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 
 namespace Convergio.Api.Secrets;
 
@@ -44,7 +45,7 @@ public static class KeyRotationRule
             return invalid.Select(r => new GuardFinding(GuardSeverity.Error, Rule, $"{KeyRotationOptions.Section}: {r.ErrorMessage}"));
         }
 
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var today = RingEntry.Today(time);
         (string Setting, int Days, List<RingEntry> Ring)[] rings =
         [
             (nameof(KeyRotationOptions.SigningKeysDays), options.SigningKeysDays, SecretKeys.Entries(configuration, SecretKeys.SigningKeys)),
@@ -64,7 +65,7 @@ public static class KeyRotationRule
             $"{active.Name} has no creation date, so its age cannot be checked against the {days}-day schedule ({setting}); " +
             $"write it as {RingEntry.DateFormat}:<key> (`convergio keys generate` does), docs/rotation.md."),
         { } age when age > days => new(GuardSeverity.Warning, Rule,
-            $"{active.Name} was created {age} days ago ({active.Created:yyyy-MM-dd}); the schedule rotates it every {days} days ({setting}): rotate it (docs/rotation.md)."),
+            $"{active.Name} was created {age} days ago ({active.Created?.ToString(RingEntry.DateFormat, CultureInfo.InvariantCulture)}); the schedule rotates it every {days} days ({setting}): rotate it (docs/rotation.md)."),
         _ => null,
     };
 }

@@ -110,6 +110,9 @@ public readonly record struct RingEntry(string Name, string Key, DateOnly? Creat
     /// <summary>How the entry is written in configuration: dated when it has a date.</summary>
     public static string Write(string key, DateOnly created) => $"{created.ToString(DateFormat, CultureInfo.InvariantCulture)}:{key}";
 
+    /// <summary>The day (UTC) entries are dated and aged by.</summary>
+    public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
     /// <summary>Whole days since it was created; null for a bare entry.</summary>
     public int? AgeDays(DateOnly today) => Created is { } created ? today.DayNumber - created.DayNumber : null;
 
