@@ -21,13 +21,14 @@ using Convergio.Api.Tenancy;
 // Refusals to start (a broken rule or option, found while building or starting) end in one line, not a trace.
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var builder = WebApplication.CreateBuilder(HostEnvironmentName.StartOptions(args));
 
     builder.Services.AddSingleton(TimeProvider.System);
 
     builder.AddSecrets();
     builder.AddProductionGuard();
     builder.AddStructuredLogging();
+    builder.AddStartupRefusals();
     builder.AddListeningLog();
     builder.AddObservability();
     builder.AddProblemDetailsEverywhere();

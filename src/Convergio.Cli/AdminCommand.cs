@@ -19,20 +19,21 @@ internal static class AdminCommand
     public static Command Create()
     {
         var email = new Option<string>("--email") { Description = "The administrator's email; an existing account is promoted.", Required = true };
-        var create = new Command("create", "Create a platform administrator, or promote an existing account.") { email };
+        var format = CliOutput.Option();
+        var create = new Command("create", "Create a platform administrator, or promote an existing account.") { email, format };
         create.SetAction((parse, cancellationToken) =>
-            CreateAsync(CliHost.Configuration(), parse.GetValue(email)!, ReadPassword, Console.Out, cancellationToken));
+            CreateAsync(CliHost.Configuration(), parse.GetValue(email)!, ReadPassword, parse.IsJson(format), Console.Out, cancellationToken));
         return new Command("admin", "Manage platform administrators.") { create };
     }
 
-    public static async Task<int> CreateAsync(IConfiguration configuration, string email, Func<string?> readPassword, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> CreateAsync(IConfiguration configuration, string email, Func<string?> readPassword, bool json, TextWriter output, CancellationToken cancellationToken)
     {
         await using var services = CliHost.Services(configuration);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
         if (await CliHost.SchemaProblemAsync(db, cancellationToken) is { } problem)
         {
-            await output.WriteLineAsync(problem);
+            await CliOutput.WriteErrorAsync(output, json, problem);
             return 1;
         }
         var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
@@ -44,8 +45,16 @@ internal static class AdminCommand
         var admins = new PlatformAdmins(db, hasher, new AuditLog(db, new HttpContextAccessor(), time), time);
 
         var result = await admins.CreateOrPromoteAsync(email, readPassword, cancellationToken);
-        await output.WriteLineAsync(result.Message);
-        return result.Outcome is PlatformAdminOutcome.Created or PlatformAdminOutcome.Promoted or PlatformAdminOutcome.AlreadyAdmin ? 0 : 1;
+        var succeeded = result.Outcome is PlatformAdminOutcome.Created or PlatformAdminOutcome.Promoted or PlatformAdminOutcome.AlreadyAdmin;
+        if (json)
+        {
+            await CliOutput.WriteJsonAsync(output, new { outcome = result.Outcome.ToString(), succeeded, message = result.Message });
+        }
+        else
+        {
+            await output.WriteLineAsync(result.Message);
+        }
+        return succeeded ? 0 : 1;
     }
 
     private static string? ReadPassword()

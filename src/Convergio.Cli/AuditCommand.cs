@@ -16,21 +16,39 @@ internal static class AuditCommand
             Description = "SEQ:HASH printed by an earlier verify and kept outside the database; the chain must still hold that event unchanged.",
             CustomParser = ParseAnchor,
         };
-        var verify = new Command("verify", "Walk the audit hash chain in order; report the first broken link and exit 1 when there is one.") { anchor };
-        verify.SetAction((parse, cancellationToken) => VerifyAsync(CliHost.Configuration(), parse.GetValue(anchor), Console.Out, cancellationToken));
+        var format = CliOutput.Option();
+        var verify = new Command("verify", "Walk the audit hash chain in order; report the first broken link and exit 1 when there is one.") { anchor, format };
+        verify.SetAction((parse, cancellationToken) => VerifyAsync(CliHost.Configuration(), parse.GetValue(anchor), parse.IsJson(format), Console.Out, cancellationToken));
         return new Command("audit", "Inspect the audit trail.") { verify };
     }
 
-    public static async Task<int> VerifyAsync(IConfiguration configuration, AuditAnchor? anchor, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> VerifyAsync(IConfiguration configuration, AuditAnchor? anchor, bool json, TextWriter output, CancellationToken cancellationToken)
     {
         await using var services = CliHost.Services(configuration);
         await using var scope = services.CreateAsyncScope();
         if (await CliHost.SchemaProblemAsync(scope.ServiceProvider.GetRequiredService<Convergio.Api.Data.ConvergioDb>(), cancellationToken) is { } problem)
         {
-            await output.WriteLineAsync(problem);
+            await CliOutput.WriteErrorAsync(output, json, problem);
             return 1;
         }
         var report = await scope.ServiceProvider.GetRequiredService<AuditChainVerifier>().VerifyAsync(anchor, cancellationToken);
+        if (json)
+        {
+            // The head, like the text's --anchor line, is what a later run is checked against.
+            await CliOutput.WriteJsonAsync(output, new
+            {
+                intact = report.FirstBreak is null,
+                report.EventsChecked,
+                report.FirstSeq,
+                report.HeadSeq,
+                report.HeadHash,
+                report.Unsealed,
+                anchor = anchor?.ToString(),
+                head = report.HeadSeq is { } seq && report.FirstBreak is null ? new AuditAnchor(seq, report.HeadHash!).ToString() : null,
+                firstBreak = report.FirstBreak,
+            });
+            return report.FirstBreak is null ? 0 : 1;
+        }
         if (report.FirstBreak is { } broken)
         {
             await output.WriteLineAsync($"Audit chain BROKEN at event seq {broken.Seq}: {broken.Problem}.");

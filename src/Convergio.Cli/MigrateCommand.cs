@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Convergio.Api.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -13,12 +12,11 @@ internal static class MigrateCommand
     public static Command Create()
     {
         var status = new Option<bool>("--status") { Description = "List pending migrations without applying them; exit 1 when any is pending." };
-        var format = new Option<string>("--output") { Description = "text or json.", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = CliOutput.Option();
         var command = new Command("migrate", "Apply pending database migrations (PostgreSQL when ConnectionStrings__Postgres is set, else SQLite).") { status, format };
         command.SetAction((parse, cancellationToken) => parse.GetValue(status)
-            ? StatusAsync(CliHost.Configuration(), parse.GetValue(format) == "json", Console.Out, cancellationToken)
-            : RunAsync(CliHost.Configuration(), parse.GetValue(format) == "json", Console.Out, cancellationToken));
+            ? StatusAsync(CliHost.Configuration(), parse.IsJson(format), Console.Out, cancellationToken)
+            : RunAsync(CliHost.Configuration(), parse.IsJson(format), Console.Out, cancellationToken));
         return command;
     }
 
@@ -29,9 +27,14 @@ internal static class MigrateCommand
         var db = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
-        await output.WriteLineAsync(json
-            ? JsonSerializer.Serialize(new { applied = pending, pending = Array.Empty<string>() })
-            : pending.Count == 0 ? "Database schema is up to date." : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}");
+        if (json)
+        {
+            await CliOutput.WriteJsonAsync(output, new { applied = pending, pending = Array.Empty<string>() });
+        }
+        else
+        {
+            await output.WriteLineAsync(pending.Count == 0 ? "Database schema is up to date." : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}");
+        }
         return 0;
     }
 
@@ -45,7 +48,7 @@ internal static class MigrateCommand
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(new { applied, pending }));
+            await CliOutput.WriteJsonAsync(output, new { applied, pending });
         }
         else
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Convergio.Api.Auth;
 using Convergio.Api.Data;
 using Microsoft.EntityFrameworkCore;
@@ -32,7 +33,7 @@ public sealed class AdminCreateCommandTests
         var password = NewPassword();
         var output = new StringWriter();
 
-        var exit = await AdminCommand.CreateAsync(configuration, " Root@Example.TEST ", () => password, output, TestContext.Current.CancellationToken);
+        var exit = await AdminCommand.CreateAsync(configuration, " Root@Example.TEST ", () => password, json: false, output, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, exit);
         var user = await QueryAsync(configuration, db => db.Users.SingleAsync(u => u.Email == "root@example.test", TestContext.Current.CancellationToken));
@@ -43,11 +44,36 @@ public sealed class AdminCreateCommandTests
     }
 
     [Fact]
+    public async Task Create_with_output_json_reports_the_outcome()
+    {
+        await using var database = await MigratedDatabaseAsync();
+        var output = new StringWriter();
+
+        Assert.Equal(0, await AdminCommand.CreateAsync(database.Configuration, "root@example.test", NewPassword, json: true, output, TestContext.Current.CancellationToken));
+
+        using var json = JsonDocument.Parse(output.ToString());
+        Assert.Equal("Created", json.RootElement.GetProperty("outcome").GetString());
+        Assert.True(json.RootElement.GetProperty("succeeded").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Create_with_output_json_on_a_fresh_database_is_an_error_object_saying_run_convergio_migrate()
+    {
+        await using var database = new TestDatabase(Db.Sqlite);
+        var output = new StringWriter();
+
+        Assert.Equal(1, await AdminCommand.CreateAsync(database.Configuration, "root@example.test", NewPassword, json: true, output, TestContext.Current.CancellationToken));
+
+        using var json = JsonDocument.Parse(output.ToString());
+        Assert.Contains("run `convergio migrate`", json.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Create_promotes_an_existing_account_without_asking_for_or_changing_its_password()
     {
         await using var database = await MigratedDatabaseAsync();
         var configuration = database.Configuration;
-        Assert.Equal(0, await AdminCommand.CreateAsync(configuration, "someone@example.test", NewPassword, TextWriter.Null, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await AdminCommand.CreateAsync(configuration, "someone@example.test", NewPassword, json: false, TextWriter.Null, TestContext.Current.CancellationToken));
         await QueryAsync(configuration, async db =>
         {
             var user = await db.Users.SingleAsync(TestContext.Current.CancellationToken);
@@ -57,7 +83,7 @@ public sealed class AdminCreateCommandTests
         var before = await QueryAsync(configuration, db => db.Users.Select(u => u.PasswordHash).SingleAsync(TestContext.Current.CancellationToken));
 
         var exit = await AdminCommand.CreateAsync(configuration, "someone@example.test",
-            () => throw new InvalidOperationException("No password is needed to promote."), TextWriter.Null, TestContext.Current.CancellationToken);
+            () => throw new InvalidOperationException("No password is needed to promote."), json: false, TextWriter.Null, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, exit);
         var after = await QueryAsync(configuration, db => db.Users.SingleAsync(TestContext.Current.CancellationToken));
@@ -72,7 +98,7 @@ public sealed class AdminCreateCommandTests
         var configuration = database.Configuration;
         var output = new StringWriter();
 
-        var exit = await AdminCommand.CreateAsync(configuration, "root@example.test", () => "short", output, TestContext.Current.CancellationToken);
+        var exit = await AdminCommand.CreateAsync(configuration, "root@example.test", () => "short", json: false, output, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, exit);
         Assert.Contains($"at least {PasswordPolicy.MinLength}", output.ToString(), StringComparison.Ordinal);

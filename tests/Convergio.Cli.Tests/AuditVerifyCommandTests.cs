@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Convergio.Api.Audit;
 using Convergio.Api.Data;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed class AuditVerifyCommandTests
         var hashes = await SeedAsync(database, 4);
         var output = new StringWriter();
 
-        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, null, output, TestContext.Current.CancellationToken);
+        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, null, json: false, output, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, exitCode);
         Assert.Contains("intact: 4 sealed event(s), seq 1..4", output.ToString(), StringComparison.Ordinal);
@@ -40,13 +41,51 @@ public sealed class AuditVerifyCommandTests
         }
         var output = new StringWriter();
 
-        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, null, output, TestContext.Current.CancellationToken);
+        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, null, json: false, output, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, exitCode);
         var text = output.ToString();
         Assert.Contains("BROKEN at event seq 2: hash does not match the event's content", text, StringComparison.Ordinal);
         Assert.Contains($"found:    {hashes[1]}", text, StringComparison.Ordinal);
         Assert.Contains("1 event(s) before it verified", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_with_output_json_reports_an_intact_chain_and_its_head()
+    {
+        await using var database = new TestDatabase(Db.Sqlite);
+        var hashes = await SeedAsync(database, 3);
+        var output = new StringWriter();
+
+        Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, null, json: true, output, TestContext.Current.CancellationToken));
+
+        using var json = JsonDocument.Parse(output.ToString());
+        Assert.True(json.RootElement.GetProperty("intact").GetBoolean());
+        Assert.Equal(3, json.RootElement.GetProperty("eventsChecked").GetInt64());
+        Assert.Equal(hashes[^1], json.RootElement.GetProperty("headHash").GetString());
+        Assert.Equal($"3:{hashes[^1]}", json.RootElement.GetProperty("head").GetString());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("firstBreak").ValueKind);
+    }
+
+    [Fact]
+    public async Task Verify_with_output_json_names_the_first_broken_link_and_exits_1()
+    {
+        await using var database = new TestDatabase(Db.Sqlite);
+        await SeedAsync(database, 3);
+        await using (var services = CliHost.Services(database.Configuration))
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ConvergioDb>().Database
+                .ExecuteSqlRawAsync("UPDATE audit_events SET action = 'auth.login.succeeded' WHERE seq = 2", TestContext.Current.CancellationToken);
+        }
+        var output = new StringWriter();
+
+        Assert.Equal(1, await AuditCommand.VerifyAsync(database.Configuration, null, json: true, output, TestContext.Current.CancellationToken));
+
+        using var json = JsonDocument.Parse(output.ToString());
+        Assert.False(json.RootElement.GetProperty("intact").GetBoolean());
+        Assert.Equal(2, json.RootElement.GetProperty("firstBreak").GetProperty("seq").GetInt64());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("head").ValueKind);
     }
 
     [Theory]
@@ -57,13 +96,13 @@ public sealed class AuditVerifyCommandTests
         await using var database = new TestDatabase(db);
         var hashes = await SeedAsync(database, 3);
         var first = new StringWriter();
-        Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, null, first, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, null, json: false, first, TestContext.Current.CancellationToken));
         var printed = first.ToString().Split('\n').Single(l => l.Contains("--anchor", StringComparison.Ordinal)).Split("--anchor ")[1].Trim();
         Assert.Equal($"3:{hashes[^1]}", printed);
         Assert.True(AuditAnchor.TryParse(printed, out var anchor));
 
         var later = new StringWriter();
-        Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, anchor, later, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, anchor, json: false, later, TestContext.Current.CancellationToken));
         Assert.Contains($"Anchor {printed} holds.", later.ToString(), StringComparison.Ordinal);
     }
 
@@ -74,7 +113,7 @@ public sealed class AuditVerifyCommandTests
         var hashes = await SeedAsync(database, 2);
         var output = new StringWriter();
 
-        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, new AuditAnchor(7, hashes[^1]), output, TestContext.Current.CancellationToken);
+        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, new AuditAnchor(7, hashes[^1]), json: false, output, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("BROKEN at event seq 7: the chain ends before the recorded anchor", output.ToString(), StringComparison.Ordinal);
@@ -98,7 +137,7 @@ public sealed class AuditVerifyCommandTests
         await InsertAsync(database, 3);
         var output = new StringWriter();
 
-        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, null, output, TestContext.Current.CancellationToken);
+        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, null, json: false, output, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, exitCode);
         Assert.Contains("intact: 2 sealed event(s), seq 1..2", output.ToString(), StringComparison.Ordinal);
@@ -112,7 +151,7 @@ public sealed class AuditVerifyCommandTests
         await MigrateCommand.RunAsync(database.Configuration, json: false, TextWriter.Null, TestContext.Current.CancellationToken);
         var output = new StringWriter();
 
-        Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, null, output, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await AuditCommand.VerifyAsync(database.Configuration, null, json: false, output, TestContext.Current.CancellationToken));
         Assert.Contains("empty", output.ToString(), StringComparison.Ordinal);
     }
 

@@ -83,10 +83,45 @@ public sealed class ConfigLintTests
         Assert.Contains("Sentry enabled with PII sanitization", warning.Evidence, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Lint_of_keys_created_today_has_no_rotation_finding()
+    {
+        Assert.DoesNotContain(Lint(SoundProduction()).Results, r => r.Id == RotationCheck);
+    }
+
+    [Fact]
+    public void Lint_warns_when_the_active_key_is_older_than_its_schedule_and_still_exits_0()
+    {
+        var settings = SoundProduction();
+        settings["Security:SigningKeys:0"] = "2020-01-01:" + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(64));
+
+        var report = Lint(settings);
+
+        Assert.Equal(0, report.ExitCode);
+        var warning = Assert.Single(report.Results, r => r.Id == RotationCheck);
+        Assert.Equal(CheckOutcome.Warn, warning.Outcome);
+        Assert.Contains("Security:SigningKeys:0 was created", warning.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lint_warns_when_the_active_key_has_no_date()
+    {
+        var settings = SoundProduction();
+        settings["Encryption:Keys:0"] = FernetKey.Generate();
+
+        var warning = Assert.Single(Lint(settings).Results, r => r.Id == RotationCheck);
+
+        Assert.Contains("Encryption:Keys:0 has no creation date", warning.Evidence, StringComparison.Ordinal);
+    }
+
+    private const string RotationCheck = "config." + KeyRotationRule.Rule;
+
+    private static string Today => DateTime.UtcNow.ToString(RingEntry.DateFormat, System.Globalization.CultureInfo.InvariantCulture);
+
     private static Dictionary<string, string?> SoundProduction() => new()
     {
-        ["Security:SigningKeys:0"] = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(64)),
-        ["Encryption:Keys:0"] = FernetKey.Generate(),
+        ["Security:SigningKeys:0"] = $"{Today}:{WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(64))}",
+        ["Encryption:Keys:0"] = $"{Today}:{FernetKey.Generate()}",
         ["ConnectionStrings:Postgres"] = "Host=db.internal;Database=convergio;Username=app;SSL Mode=VerifyFull",
         ["ConnectionStrings:Redis"] = "cache.internal:6380,ssl=true",
         ["Sentry:Dsn"] = "https://public@sentry.example/1",

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Convergio.Api.Data;
+using Convergio.Cli.Tests.Baseline;
 using Microsoft.Extensions.Configuration;
 
 namespace Convergio.Cli.Tests;
@@ -17,7 +18,7 @@ public sealed class NewcomerPathTests
         await using var database = new TestDatabase(db);
         var output = new StringWriter();
 
-        var exitCode = await AdminCommand.CreateAsync(database.Configuration, "admin@example.test", () => "unused-password-1", output, Cancel);
+        var exitCode = await AdminCommand.CreateAsync(database.Configuration, "admin@example.test", () => "unused-password-1", json: false, output, Cancel);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("run `convergio migrate`", output.ToString(), StringComparison.Ordinal);
@@ -29,7 +30,7 @@ public sealed class NewcomerPathTests
         await using var database = new TestDatabase(Db.Sqlite);
         var output = new StringWriter();
 
-        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, anchor: null, output, Cancel);
+        var exitCode = await AuditCommand.VerifyAsync(database.Configuration, anchor: null, json: false, output, Cancel);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("run `convergio migrate`", output.ToString(), StringComparison.Ordinal);
@@ -41,7 +42,7 @@ public sealed class NewcomerPathTests
         await using var database = new TestDatabase(Db.Sqlite);
         var output = new StringWriter();
 
-        var exitCode = await KeysCommand.RotateAsync(database.Configuration, batchSize: 100, output, Cancel);
+        var exitCode = await KeysCommand.RotateAsync(database.Configuration, batchSize: 100, json: false, output, Cancel);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("No encryption key is configured (Encryption:Keys:0)", output.ToString(), StringComparison.Ordinal);
@@ -92,7 +93,44 @@ public sealed class NewcomerPathTests
         Assert.Contains($"database: SQLite at {Path.Combine(checkout, "data", "convergio.db")}", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Production_start_before_convergio_migrate_prints_one_line_and_no_error_dump()
+    {
+        var postgres = Environment.GetEnvironmentVariable("ConnectionStrings__Postgres");
+        Assert.SkipWhen(string.IsNullOrEmpty(postgres), "PostgreSQL not configured: set ConnectionStrings__Postgres (.ci/run does); Production does not run on SQLite.");
+
+        await using var api = await ProductionApi.StartAsync(postgres!, Cancel, migrated: false);
+
+        Assert.Equal(1, api.ExitCode);
+        Assert.Single(api.Log.Split('\n'), line => line.Contains("Run `convergio migrate` before starting the server.", StringComparison.Ordinal));
+        Assert.DoesNotContain("Hosting failed to start", api.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", api.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", api.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"LogLevel\":\"Error\"", api.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keys_status_with_output_json_on_the_command_line_prints_one_json_object_without_the_key()
+    {
+        var key = "k-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(40));
+        var elsewhere = Directory.CreateTempSubdirectory("convergio-cwd-").FullName;
+
+        var (exitCode, output, _) = await CliRun.ProcessAsync(elsewhere, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Security__SigningKeys__0"] = "2026-11-01:" + key,
+        }, "keys", "status", "--output", "json");
+
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain(key, output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(output);
+        var signing = Assert.Single(json.RootElement.GetProperty("keys").EnumerateArray(), k => k.GetProperty("ring").GetString() == "Security:SigningKeys");
+        Assert.Equal("2026-11-01", signing.GetProperty("created").GetString());
+    }
+
     [Theory]
+    [InlineData("keys", "status", "--output", "xml")]
+    [InlineData("audit", "verify", "--output", "yaml")]
     [InlineData("migrate", "--output", "xml")]
     [InlineData("keys", "rotate", "--batch-size", "none")]
     [InlineData("no-such-command")]

@@ -13,11 +13,11 @@ internal sealed class StripeWebhookSecretRule : IProductionRule
             yield return new(GuardSeverity.Warning, "stripe", $"{SecretKeys.StripeWebhookSecrets}:0 is not set; POST /api/v1/webhooks/stripe answers 503 and billing tiers are not updated.");
             yield break;
         }
-        foreach (var secret in secrets.Where(s => !string.IsNullOrEmpty(s.Value)))
+        foreach (var secret in SecretKeys.Entries(configuration, SecretKeys.StripeWebhookSecrets))
         {
-            if (!secret.Value!.StartsWith(StripeWebhooks.SecretPrefix, StringComparison.Ordinal) || secret.Value.Length < StripeWebhooks.SecretPrefix.Length + 16)
+            if (!secret.Key.StartsWith(StripeWebhooks.SecretPrefix, StringComparison.Ordinal) || secret.Key.Length < StripeWebhooks.SecretPrefix.Length + 16)
             {
-                yield return new(GuardSeverity.Error, "stripe", $"{SecretKeys.StripeWebhookSecrets}:{secret.Key} is not a Stripe endpoint secret (whsec_…); copy it from the endpoint's page in the Stripe dashboard.");
+                yield return new(GuardSeverity.Error, "stripe", $"{secret.Name} is not a Stripe endpoint secret (whsec_…); copy it from the endpoint's page in the Stripe dashboard.");
             }
         }
     }

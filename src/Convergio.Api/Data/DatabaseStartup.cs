@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Convergio.Api.Data;
 
@@ -21,12 +23,19 @@ internal sealed class DatabaseStartup(IServiceScopeFactory scopes, IConfiguratio
             return;
         }
 
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        var pending = await PendingMigrationsAsync(db.Database, cancellationToken);
         if (pending.Count > 0)
         {
             throw new SchemaBehindException(pending);
         }
     }
+
+    // On a database without tables EF Core (Npgsql) reads the missing history table and logs the failed
+    // query before answering "all pending": that error would precede the one refusal line.
+    private static async Task<IReadOnlyList<string>> PendingMigrationsAsync(DatabaseFacade database, CancellationToken cancellationToken) =>
+        await database.GetService<IRelationalDatabaseCreator>().HasTablesAsync(cancellationToken)
+            ? [.. await database.GetPendingMigrationsAsync(cancellationToken)]
+            : [.. database.GetMigrations()];
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;

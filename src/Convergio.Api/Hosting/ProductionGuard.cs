@@ -35,9 +35,10 @@ public static class ProductionGuard
         new AuditRetentionRule(),
     ];
 
-    /// <summary>Every finding of every rule, errors first, never stopping at the first.</summary>
-    public static IReadOnlyList<GuardFinding> Check(IConfiguration configuration) =>
+    /// <summary>Every finding of every rule, errors first, never stopping at the first; key ages on <paramref name="time"/> (the system clock when null).</summary>
+    public static IReadOnlyList<GuardFinding> Check(IConfiguration configuration, TimeProvider? time = null) =>
         Rules.SelectMany(r => r.Check(configuration))
+            .Concat(KeyRotationRule.Check(configuration, time ?? TimeProvider.System))
             .OrderBy(f => f.Severity)
             .ToList();
 }
@@ -60,7 +61,7 @@ public static class ProductionGuardExtensions
 }
 
 /// <summary>Runs the guard before anything else starts, so a misconfigured host never listens.</summary>
-internal sealed class ProductionGuardStartup(IConfiguration configuration, IHostEnvironment environment, ILogger<ProductionGuardStartup> logger)
+internal sealed class ProductionGuardStartup(IConfiguration configuration, IHostEnvironment environment, TimeProvider time, ILogger<ProductionGuardStartup> logger)
     : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken)
@@ -70,7 +71,7 @@ internal sealed class ProductionGuardStartup(IConfiguration configuration, IHost
             return Task.CompletedTask;
         }
 
-        var findings = ProductionGuard.Check(configuration);
+        var findings = ProductionGuard.Check(configuration, time);
         foreach (var warning in findings.Where(f => f.Severity == GuardSeverity.Warning))
         {
             logger.LogWarning("Production guard: {Finding}", warning.ToString());

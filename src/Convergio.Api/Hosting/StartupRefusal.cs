@@ -17,4 +17,19 @@ public static class StartupRefusal
             string.Join(Environment.NewLine, aggregate.InnerExceptions.Select(Reason)),
         _ => null,
     };
+
+    /// <summary>
+    /// A refusal is printed once, by Program, as its reason alone; the host would first log it as
+    /// "Hosting failed to start" with a stack trace. Its logger is held at Critical, which still
+    /// reports a faulted background service stopping the host; a start failure that is a bug is no
+    /// refusal, leaves Program unhandled and is printed by the runtime with its trace.
+    /// </summary>
+    public static WebApplicationBuilder AddStartupRefusals(this WebApplicationBuilder builder)
+    {
+        builder.Logging.AddFilter(HostCategory, LogLevel.Critical);
+        return builder;
+    }
+
+    /// <summary>The category of Microsoft.Extensions.Hosting's (internal) Host.</summary>
+    internal const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 }

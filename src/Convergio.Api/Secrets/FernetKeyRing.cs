@@ -84,13 +84,8 @@ public sealed class FernetKeyRing(IConfiguration configuration, TimeProvider tim
     /// <summary>The configured keys in ring order; an entry that is not a Fernet key is a configuration error.</summary>
     internal List<FernetKey> Keys()
     {
-        var encoded = SecretKeys.Ring(configuration, SecretKeys.EncryptionKeys);
-        if (configuration[SecretKeys.LegacyEncryptionKey] is { Length: > 0 } legacy && !encoded.Contains(legacy, StringComparer.Ordinal))
-        {
-            encoded.Add(legacy);
-        }
-        return encoded
-            .Select((value, index) => FernetKey.TryParse(value, out var key)
+        return SecretKeys.EncryptionEntries(configuration)
+            .Select((entry, index) => FernetKey.TryParse(entry.Key, out var key)
                 ? key
                 : throw new InvalidOperationException($"Encryption key {index} of the ring is not a Fernet key (32 bytes, url-safe base64)."))
             .ToList();

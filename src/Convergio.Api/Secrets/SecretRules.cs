@@ -23,7 +23,7 @@ internal sealed class SigningKeyRule : IProductionRule
         foreach (var key in keys)
         {
             var name = $"{SecretKeys.SigningKeys}:{key.Key}";
-            var value = key.Value ?? "";
+            var value = RingEntry.Parse(name, key.Value ?? "").Key;
             if (value.Length < MinimumLength)
             {
                 yield return new(GuardSeverity.Error, "signing-keys", $"{name} is {value.Length} characters; at least {MinimumLength} are required ({RecommendedLength}+ recommended).");
@@ -64,12 +64,12 @@ internal sealed class EncryptionKeyRule : IProductionRule
     public IEnumerable<GuardFinding> Check(IConfiguration configuration)
     {
         var keys = configuration.GetSection(SecretKeys.EncryptionKeys).GetChildren()
-            .Select(k => (Name: $"{SecretKeys.EncryptionKeys}:{k.Key}", k.Value))
+            .Select(k => RingEntry.Parse($"{SecretKeys.EncryptionKeys}:{k.Key}", k.Value ?? ""))
             .ToList();
         var legacy = configuration[SecretKeys.LegacyEncryptionKey];
         if (!string.IsNullOrEmpty(legacy))
         {
-            keys.Add((SecretKeys.LegacyEncryptionKey, legacy));
+            keys.Add(RingEntry.Parse(SecretKeys.LegacyEncryptionKey, legacy));
         }
 
         if (keys.Count == 0)
@@ -77,7 +77,7 @@ internal sealed class EncryptionKeyRule : IProductionRule
             yield return new(GuardSeverity.Error, "encryption-keys", "Encryption:Keys:0 is not set; a Fernet key is required to store provider API keys.");
             yield break;
         }
-        foreach (var (name, value) in keys)
+        foreach (var (name, value, _) in keys)
         {
             if (!FernetKey.IsValid(value))
             {

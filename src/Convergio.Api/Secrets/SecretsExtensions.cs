@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Convergio.Api.Data;
@@ -16,6 +19,7 @@ public static class SecretsExtensions
         builder.Configuration.AddManagedSecrets(builder.Environment, DataRoot.Resolve());
         builder.Services.AddSingleton<SigningKeyRing>();
         builder.Services.AddSingleton<FernetKeyRing>();
+        builder.Services.AddOptions<KeyRotationOptions>().BindConfiguration(KeyRotationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
 
@@ -60,14 +64,57 @@ public static class SecretKeys
     public const string StripeWebhookSecrets = "Stripe:WebhookSecrets";
 
     /// <summary>
-    /// The non-empty values of a numbered section (<c>Section:0</c>, <c>Section:1</c>, ...) in index
-    /// order: a key ring whose first entry is the current one and the rest are still accepted.
+    /// The keys of a numbered section (<c>Section:0</c>, <c>Section:1</c>, ...) in index order, any
+    /// creation date stripped: a key ring whose first entry is the current one and the rest are still accepted.
     /// </summary>
     public static List<string> Ring(IConfiguration configuration, string section) =>
+        Entries(configuration, section).Select(e => e.Key).ToList();
+
+    /// <summary>The non-empty entries of a numbered section in index order, each with its configuration name and creation date.</summary>
+    public static List<RingEntry> Entries(IConfiguration configuration, string section) =>
         configuration.GetSection(section).GetChildren()
             .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
-            .Select(c => c.Value)
-            .Where(v => !string.IsNullOrEmpty(v))
-            .Select(v => v!)
+            .Where(c => !string.IsNullOrEmpty(c.Value))
+            .Select(c => RingEntry.Parse(c.Path, c.Value!))
             .ToList();
+
+    /// <summary>The encryption ring as the server uses it: <c>Encryption:Keys</c>, then the legacy key when it is not already there.</summary>
+    public static List<RingEntry> EncryptionEntries(IConfiguration configuration)
+    {
+        var entries = Entries(configuration, EncryptionKeys);
+        if (configuration[LegacyEncryptionKey] is { Length: > 0 } value
+            && RingEntry.Parse(LegacyEncryptionKey, value) is var legacy
+            && !entries.Any(e => e.Key == legacy.Key))
+        {
+            entries.Add(legacy);
+        }
+        return entries;
+    }
+}
+
+/// <summary>
+/// One key of a ring, written bare or as <c>yyyy-MM-dd:key</c> (the day it was created, which
+/// <c>convergio keys generate</c> writes): the date is for rotation on schedule, never part of the key.
+/// </summary>
+public readonly record struct RingEntry(string Name, string Key, DateOnly? Created)
+{
+    public const string DateFormat = "yyyy-MM-dd";
+
+    public static RingEntry Parse(string name, string value) =>
+        value.Length > DateFormat.Length + 1 && value[DateFormat.Length] == ':'
+        && DateOnly.TryParseExact(value.AsSpan(0, DateFormat.Length), DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var created)
+            ? new(name, value[(DateFormat.Length + 1)..], created)
+            : new(name, value, null);
+
+    /// <summary>How the entry is written in configuration: dated when it has a date.</summary>
+    public static string Write(string key, DateOnly created) => $"{created.ToString(DateFormat, CultureInfo.InvariantCulture)}:{key}";
+
+    /// <summary>The day (UTC) entries are dated and aged by.</summary>
+    public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    /// <summary>Whole days since it was created; null for a bare entry.</summary>
+    public int? AgeDays(DateOnly today) => Created is { } created ? today.DayNumber - created.DayNumber : null;
+
+    /// <summary>Names a key without revealing it: the first 8 bytes of its SHA-256, in hex.</summary>
+    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Key)).AsSpan(0, 8));
 }

@@ -19,7 +19,7 @@ public static class BaselineLint
     public static BaselineReport Run(IConfiguration configuration, string target, TimeProvider time)
     {
         var started = time.GetUtcNow();
-        var results = ProductionGuard.Check(configuration).Select(Result).ToList();
+        var results = ProductionGuard.Check(configuration, time).Select(Result).ToList();
         if (results.Count == 0)
         {
             results.Add(GuardPasses.Pass("no production rule is broken or weak"));

@@ -62,7 +62,14 @@ public sealed class ProductionApi : IAsyncDisposable
         }
     }
 
-    public static async Task<ProductionApi> StartAsync(string postgres, CancellationToken cancellationToken)
+    /// <summary>The exit code, once the process exited (a refused start).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>
+    /// Starts the API on a fresh database, migrated first unless <paramref name="migrated"/> is false;
+    /// Production refuses a database without schema, and the process returned has then exited.
+    /// </summary>
+    public static async Task<ProductionApi> StartAsync(string postgres, CancellationToken cancellationToken, bool migrated = true)
     {
         var server = new NpgsqlConnectionStringBuilder(postgres);
         var database = "convergio_baseline_" + Guid.NewGuid().ToString("N");
@@ -73,8 +80,11 @@ public sealed class ProductionApi : IAsyncDisposable
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
         var direct = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ToString();
-        var migrations = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = direct }).Build();
-        await MigrateCommand.RunAsync(migrations, json: false, TextWriter.Null, cancellationToken);
+        if (migrated)
+        {
+            var migrations = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = direct }).Build();
+            await MigrateCommand.RunAsync(migrations, json: false, TextWriter.Null, cancellationToken);
+        }
 
         var front = new PostgresTlsFront(server.Host!, server.Port);
         var throughTls = new NpgsqlConnectionStringBuilder(postgres)
@@ -136,6 +146,8 @@ public sealed class ProductionApi : IAsyncDisposable
             await api._process.WaitForExitAsync(cancellationToken);
             return Loopback.SaysAddressInUse(api.Log)
                 ? null
+                : !migrated
+                ? api
                 : throw new InvalidOperationException($"The API exited with {api._process.ExitCode} before answering:{Environment.NewLine}{api.Log}");
         });
     }

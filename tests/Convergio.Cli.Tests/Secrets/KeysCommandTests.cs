@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Convergio.Api.Auth;
 using Convergio.Api.Data;
 using Convergio.Api.ProviderKeys;
@@ -5,35 +8,103 @@ using Convergio.Api.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Convergio.Cli.Tests.Secrets;
 
 public sealed class KeysCommandTests
 {
+    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 12, 1, 23, 30, 0, TimeSpan.Zero));
+
+    private static IConfiguration Settings(params (string Key, string Value)[] settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
+
     [Fact]
-    public void Generate_prints_a_new_fernet_key()
+    public async Task Generate_prints_a_new_fernet_key_dated_today()
     {
         var first = new StringWriter();
         var second = new StringWriter();
 
-        Assert.Equal(0, KeysCommand.Generate(signing: false, first));
-        KeysCommand.Generate(signing: false, second);
+        Assert.Equal(0, await KeysCommand.GenerateAsync(signing: false, json: false, first, Clock));
+        await KeysCommand.GenerateAsync(signing: false, json: false, second, Clock);
 
-        Assert.True(FernetKey.IsValid(first.ToString().Trim()));
+        var entry = RingEntry.Parse("Encryption:Keys:0", first.ToString().Trim());
+        Assert.Equal(new DateOnly(2026, 12, 1), entry.Created);
+        Assert.True(FernetKey.IsValid(entry.Key));
         Assert.NotEqual(first.ToString(), second.ToString());
     }
 
     [Fact]
-    public void Generate_signing_prints_a_key_the_production_guard_accepts_without_warning()
+    public async Task Generate_signing_prints_a_dated_key_the_production_guard_accepts_without_warning()
     {
         var output = new StringWriter();
 
-        KeysCommand.Generate(signing: true, output);
+        await KeysCommand.GenerateAsync(signing: true, json: false, output, Clock);
 
-        var key = output.ToString().Trim();
-        Assert.True(key.Length >= SigningKeyRule.RecommendedLength);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Security:SigningKeys:0"] = key }).Build();
-        Assert.Empty(new SigningKeyRule().Check(configuration));
+        var entry = output.ToString().Trim();
+        Assert.StartsWith("2026-12-01:", entry, StringComparison.Ordinal);
+        Assert.True(RingEntry.Parse("", entry).Key.Length >= SigningKeyRule.RecommendedLength);
+        Assert.Empty(new SigningKeyRule().Check(Settings(("Security:SigningKeys:0", entry))));
+        Assert.Empty(KeyRotationRule.Check(Settings(("Security:SigningKeys:0", entry)), Clock));
+    }
+
+    [Fact]
+    public async Task Generate_with_output_json_names_the_ring_and_the_dated_entry()
+    {
+        var output = new StringWriter();
+
+        await KeysCommand.GenerateAsync(signing: true, json: true, output, Clock);
+
+        using var json = JsonDocument.Parse(output.ToString());
+        Assert.Equal("Security:SigningKeys", json.RootElement.GetProperty("ring").GetString());
+        Assert.StartsWith("2026-12-01:", json.RootElement.GetProperty("entry").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_lists_ring_position_age_and_fingerprint_but_never_the_key()
+    {
+        var signing = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(64));
+        var encryption = FernetKey.Generate();
+        var configuration = Settings(("Security:SigningKeys:0", "2026-11-21:" + signing), ("Encryption:Keys:0", encryption));
+        var output = new StringWriter();
+
+        Assert.Equal(0, await KeysCommand.StatusAsync(configuration, json: true, output, Clock));
+
+        Assert.DoesNotContain(signing, output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(encryption, output.ToString(), StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(output.ToString());
+        var keys = json.RootElement.GetProperty("keys").EnumerateArray().ToList();
+        var dated = keys.Single(k => k.GetProperty("ring").GetString() == "Security:SigningKeys");
+        Assert.Equal(0, dated.GetProperty("position").GetInt32());
+        Assert.Equal(10, dated.GetProperty("ageDays").GetInt32());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(signing)).AsSpan(0, 8)), dated.GetProperty("fingerprint").GetString());
+        var bare = keys.Single(k => k.GetProperty("ring").GetString() == "Encryption:Keys");
+        Assert.Equal(JsonValueKind.Null, bare.GetProperty("ageDays").ValueKind);
+    }
+
+    [Fact]
+    public async Task Status_as_text_says_unknown_for_the_age_of_a_bare_key_and_marks_the_active_one()
+    {
+        var configuration = Settings(("Encryption:Keys:0", FernetKey.Generate()), ("Encryption:Keys:1", "2025-12-01:" + FernetKey.Generate()));
+        var output = new StringWriter();
+
+        await KeysCommand.StatusAsync(configuration, json: false, output, Clock);
+
+        var lines = output.ToString().Split(Environment.NewLine);
+        Assert.Contains(lines, l => l.StartsWith("Encryption:Keys", StringComparison.Ordinal) && l.Contains("0 (active)", StringComparison.Ordinal) && l.Contains("unknown", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Encryption:Keys", StringComparison.Ordinal) && l.Contains("365 days", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rotate_with_output_json_and_no_key_is_an_error_object()
+    {
+        var output = new StringWriter();
+
+        Assert.Equal(2, await KeysCommand.RotateAsync(Settings(), batchSize: 10, json: true, output, TestContext.Current.CancellationToken));
+
+        using var json = JsonDocument.Parse(output.ToString());
+        Assert.Contains("No encryption key is configured", json.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -65,7 +136,7 @@ public sealed class KeysCommandTests
         }
 
         var output = new StringWriter();
-        var exitCode = await KeysCommand.RotateAsync(Config(newKey, oldKey), batchSize: 2, output, cancellationToken);
+        var exitCode = await KeysCommand.RotateAsync(Config(newKey, oldKey), batchSize: 2, json: false, output, cancellationToken);
 
         Assert.Equal(0, exitCode);
         Assert.Contains("provider_keys.ciphertext: 5 scanned, 5 re-encrypted, 0 already under the primary key", output.ToString(), StringComparison.Ordinal);
@@ -102,10 +173,27 @@ public sealed class KeysCommandTests
         }
         var output = new StringWriter();
 
-        var exitCode = await KeysCommand.RotateAsync(configuration, EncryptedColumnRotator.DefaultBatchSize, output, cancellationToken);
+        var exitCode = await KeysCommand.RotateAsync(configuration, EncryptedColumnRotator.DefaultBatchSize, json: false, output, cancellationToken);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("1 undecryptable", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("keep every old key", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rotate_with_output_json_reports_each_column()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var configuration = Settings(
+            ("Encryption:Keys:0", "2026-12-01:" + FernetKey.Generate()),
+            ("Database:SqlitePath", Path.Combine(Directory.CreateTempSubdirectory("convergio-cli-keys-").FullName, "keys.db")));
+        await MigrateCommand.RunAsync(configuration, json: false, TextWriter.Null, cancellationToken);
+        var output = new StringWriter();
+
+        Assert.Equal(0, await KeysCommand.RotateAsync(configuration, batchSize: 10, json: true, output, cancellationToken));
+
+        using var json = JsonDocument.Parse(output.ToString());
+        Assert.True(json.RootElement.GetProperty("complete").GetBoolean());
+        Assert.Contains(json.RootElement.GetProperty("columns").EnumerateArray(), c => c.GetProperty("column").GetString() == "provider_keys.ciphertext");
     }
 }
