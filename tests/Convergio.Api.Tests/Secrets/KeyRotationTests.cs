@@ -1,5 +1,6 @@
 using System.Text;
 using Convergio.Api.Billing;
+using Convergio.Api.Hosting;
 using Convergio.Api.Platform;
 using Convergio.Api.Secrets;
 using Convergio.Api.Tests.Infrastructure;
