@@ -1,3 +1,4 @@
+using Convergio.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace Convergio.Cli.Tests;
@@ -19,5 +20,20 @@ public sealed class MigrateCommandTests
 
         Assert.StartsWith("Applied ", first.ToString(), StringComparison.Ordinal);
         Assert.StartsWith("Database schema is up to date.", second.ToString(), StringComparison.Ordinal);
+    }
+}
+
+public sealed class UnreachableDatabaseTests
+{
+    [Fact]
+    public async Task A_postgres_server_that_refuses_connections_exits_2_saying_nothing_was_done()
+    {
+        using var refusing = Loopback.RefusingPort(out var port);
+        var environment = new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={port};Username=nobody;Password=unused;Timeout=3" };
+
+        var (exitCode, _, error) = await CliRun.ProcessAsync(Path.GetTempPath(), environment, "migrate", "--status");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("could not be reached", error, StringComparison.Ordinal);
     }
 }
