@@ -79,7 +79,12 @@ internal static class PasswordEndpoints
         }
         else
         {
-            // Recorded for monitoring, and so an unknown address costs a database write as a known one does (timing).
+            // The same work as for a known address (a token minted and hashed, a mail queued, an audit row),
+            // so the answer's timing does not tell whether the account exists (bench/login-timing.sh).
+            // The mailbox's owner learns that no account uses this address, which helps one who forgot which they used.
+            _ = SessionTokens.Hash(SessionTokens.New());
+            mailer.Enqueue(email, "Password reset request for Convergio",
+                "Someone asked to reset the password of a Convergio account for this email address, but no account uses it.\n\nIf it was you, you may have signed up with another address. If not, ignore this message.");
             audit.Record(AuthAuditActions.PasswordResetRequested, AuditOutcomes.Failure, data: new { reason = "unknown_account" });
         }
         await db.SaveChangesAsync(cancellationToken);

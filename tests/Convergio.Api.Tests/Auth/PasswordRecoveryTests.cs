@@ -29,6 +29,21 @@ public sealed class PasswordRecoveryTests
     }
 
     [Fact]
+    public async Task A_reset_request_for_an_unknown_address_mails_that_no_account_uses_it_and_no_link()
+    {
+        await using var factory = new ConvergioFactory();
+        using var browser = new TestBrowser(factory);
+        var email = AuthTestExtensions.NewEmail();
+
+        Assert.Equal(HttpStatusCode.Accepted, (await browser.PostJsonAsync("/api/v1/auth/forgot-password", new { email })).StatusCode);
+
+        var mail = await MailPickup.WaitForAsync(factory.MailDirectory, email);
+        Assert.Contains("no account uses it", mail, StringComparison.Ordinal);
+        Assert.DoesNotContain("token=", mail, StringComparison.Ordinal);
+        Assert.Equal(0, await factory.WithDbAsync(d => d.PasswordResetTokens.CountAsync(TestContext.Current.CancellationToken)));
+    }
+
+    [Fact]
     public async Task Forgot_password_with_a_malformed_email_is_400()
     {
         await using var factory = new ConvergioFactory();
