@@ -117,7 +117,7 @@ internal static class PasswordEndpoints
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Single use even under a race: the token is spent by a conditional update, not by the read above.
-        if (await db.PasswordResetTokens.Where(t => t.Id == reset!.Id && t.UsedAt == null).ExecuteUpdateAsync(u => u.SetProperty(t => t.UsedAt, now), cancellationToken) == 0)
+        if (!await db.PasswordResetTokens.Where(t => t.Id == reset!.Id).TrySpendAsync(t => t.UsedAt, now, cancellationToken))
         {
             return invalid;
         }

@@ -176,8 +176,8 @@ public static class InviteEndpoints
         // The inviter's standing is checked again in the statement that claims the invite.
         var claimed = await Live(db, now)
             .Where(i => i.Id == invite.Id)
-            .ExecuteUpdateAsync(u => u.SetProperty(i => i.AcceptedAt, now).SetProperty(i => i.AcceptedBy, userId), cancellationToken);
-        if (claimed == 0)
+            .TrySpendAsync(i => i.AcceptedAt, now, cancellationToken, alsoSet: set => set.SetProperty(i => i.AcceptedBy, userId));
+        if (!claimed)
         {
             return invalid;
         }

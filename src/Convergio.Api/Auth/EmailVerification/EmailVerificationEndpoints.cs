@@ -54,8 +54,7 @@ public static class EmailVerificationEndpoints
 
         // Single use even under a race: the token is spent by a conditional update, not by a read-then-write.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var spent = await db.EmailVerificationTokens.Where(t => t.Id == token.Id && t.UsedAt == null).ExecuteUpdateAsync(u => u.SetProperty(t => t.UsedAt, now), cancellationToken);
-        if (spent == 0)
+        if (!await db.EmailVerificationTokens.Where(t => t.Id == token.Id).TrySpendAsync(t => t.UsedAt, now, cancellationToken))
         {
             return invalid;
         }

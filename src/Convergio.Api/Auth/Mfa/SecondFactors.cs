@@ -34,10 +34,7 @@ public sealed class SecondFactors(ConvergioDb db, TotpAuthenticator totp, TimePr
         }
         var hash = RecoveryCodes.Hash(code);
         var now = time.GetUtcNow().UtcDateTime;
-        var used = await db.RecoveryCodes
-            .Where(c => c.UserId == userId && c.CodeHash == hash && c.UsedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.UsedAt, now), cancellationToken);
-        return used == 1;
+        return await db.RecoveryCodes.Where(c => c.UserId == userId && c.CodeHash == hash).TrySpendAsync(c => c.UsedAt, now, cancellationToken);
     }
 
     /// <summary>Replaces the user's recovery codes in the unit of work; the new codes in clear, to show once.</summary>
