@@ -67,6 +67,20 @@ public sealed class PlatformAdminTests
     }
 
     [Theory]
+    [InlineData("/api/v1/admin/audit/export")]
+    [InlineData("/api/v1/admin/security-reports")]
+    public async Task A_non_admin_refused_by_any_platform_admin_group_is_audited_as_access_denied(string path)
+    {
+        await using var factory = new ConvergioFactory();
+        var user = await factory.CreateSignedInUserAsync();
+
+        await (await user.Browser.GetAsync(path)).IsProblemAsync(HttpStatusCode.Forbidden);
+
+        var denied = await factory.WithDbAsync(d => d.AuditEvents.Where(e => e.ActorUserId == user.Id && e.Outcome == "denied").Select(e => e.Action).ToListAsync(TestContext.Current.CancellationToken));
+        Assert.Equal([PlatformAdminGroup.AccessDenied], denied);
+    }
+
+    [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
     public async Task A_signed_in_non_admin_is_403_on_every_admin_endpoint_and_each_attempt_is_audited(Db db)
