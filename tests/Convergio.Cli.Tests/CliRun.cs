@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 
 namespace Convergio.Cli.Tests;
 
@@ -17,26 +16,14 @@ internal static class CliRun
     /// <summary>The built <c>convergio</c> in <paramref name="workingDirectory"/>, with no inherited connection string and the given environment.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> ProcessAsync(string workingDirectory, IDictionary<string, string?> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [typeof(CliApp).Assembly.Location, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
+        var variables = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal))
+            .ToDictionary(k => k, _ => (string?)null);
         foreach (var (key, value) in environment)
         {
-            start.Environment[key] = value;
+            variables[key] = value;
         }
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output, await error);
+        var result = await ExternalProcess.RunAsync("dotnet", [typeof(CliApp).Assembly.Location, .. args], variables, workingDirectory);
+        return (result.ExitCode, result.Output, result.Error);
     }
 }

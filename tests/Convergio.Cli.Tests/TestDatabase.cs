@@ -1,13 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Npgsql;
 
 namespace Convergio.Cli.Tests;
-
-public enum Db
-{
-    Sqlite,
-    Postgres,
-}
 
 /// <summary>
 /// A fresh, empty database for one CLI test: a SQLite file in a temporary folder, or a new
@@ -15,9 +8,6 @@ public enum Db
 /// </summary>
 internal sealed class TestDatabase : IAsyncDisposable
 {
-    private static readonly string? PostgresServer =
-        Environment.GetEnvironmentVariable("ConnectionStrings__Postgres") is { Length: > 0 } value ? value : null;
-
     private readonly string? _postgresDatabase;
 
     public TestDatabase(Db db)
@@ -25,9 +15,8 @@ internal sealed class TestDatabase : IAsyncDisposable
         var settings = new Dictionary<string, string?>();
         if (db == Db.Postgres)
         {
-            Assert.SkipWhen(PostgresServer is null, "PostgreSQL not configured: set ConnectionStrings__Postgres (.ci/run does).");
-            _postgresDatabase = "convergio_cli_test_" + Guid.NewGuid().ToString("N");
-            settings["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _postgresDatabase }.ToString();
+            settings["ConnectionStrings:Postgres"] = TestServices.NewPostgresDatabase("convergio_cli_test_", out var database);
+            _postgresDatabase = database;
         }
         else
         {
@@ -42,14 +31,9 @@ internal sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_postgresDatabase is null)
+        if (_postgresDatabase is not null)
         {
-            return;
+            await TestServices.DropPostgresDatabaseAsync(_postgresDatabase);
         }
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(PostgresServer);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
     }
 }

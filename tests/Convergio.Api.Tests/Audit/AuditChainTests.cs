@@ -299,7 +299,7 @@ public sealed class AuditChainTests
         Assert.Null(inserted.Hash);
 
         factory.Time.Advance(TimeSpan.FromSeconds(1));
-        var sealedEvent = await EventuallyAsync(async () => (await AuditTrail.AllAsync(factory)).Single(e => e.Action == "test.inserted"), e => e.Seq is not null);
+        var sealedEvent = await Eventually.ReadAsync(async () => (await AuditTrail.AllAsync(factory)).Single(e => e.Action == "test.inserted"), e => e.Seq is not null);
 
         Assert.NotNull(sealedEvent.Hash);
         Assert.True((await AuditTrail.VerifyAsync(factory)).Intact);
@@ -508,20 +508,6 @@ public sealed class AuditChainTests
         });
         await AuditTrail.RecordAsync(factory, 1);
         return (await AuditTrail.AllAsync(factory)).Single(e => e.Action == "test.personal").Seq!.Value;
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-        throw new TimeoutException("The condition never held.");
     }
 
     /// <summary>The database connection dies while the sealer saves, once: as a crash or a restart would.</summary>

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace Convergio.Api.Tests.Infrastructure;
 
@@ -41,9 +40,8 @@ public sealed class ConvergioFactory : WebApplicationFactory<Program>
         };
         if (db == Db.Postgres)
         {
-            var server = TestServices.RequirePostgres();
-            _postgresDatabase = "convergio_test_" + Guid.NewGuid().ToString("N");
-            _settings["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(server) { Database = _postgresDatabase }.ToString();
+            _settings["ConnectionStrings:Postgres"] = TestServices.NewPostgresDatabase("convergio_test_", out var database);
+            _postgresDatabase = database;
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -111,11 +109,7 @@ public sealed class ConvergioFactory : WebApplicationFactory<Program>
         await base.DisposeAsync();
         if (_postgresDatabase is not null)
         {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(TestServices.PostgresConnectionString);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await TestServices.DropPostgresDatabaseAsync(_postgresDatabase);
         }
         try
         {

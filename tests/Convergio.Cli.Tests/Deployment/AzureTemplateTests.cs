@@ -203,19 +203,21 @@ public sealed class AzureTemplateTests
             Assert.Single(subnet.GetProperty("properties").GetProperty("delegations").EnumerateArray()).GetProperty("properties").GetProperty("serviceName").GetString());
     }
 
-    /// <summary>A well-formed value for each secret the template reads, as the vault would hold it.</summary>
+    /// <summary>A well-formed value for each secret the template reads, as the vault would hold it (ring entries dated, as `convergio keys generate` writes them).</summary>
     private static string SecretValue(string key) => key switch
     {
         "ConnectionStrings__Postgres" => $"Host=db.internal;Database=postgres;Username=convergio;Password={Random(24)};SSL Mode=VerifyFull;Root Certificate=/run/convergio/tls/postgres-root.crt",
         "ConnectionStrings__Redis" => $"cache.internal:6379,ssl=true,password={Random(24)}",
-        "Security__SigningKeys__0" => Random(64),
-        "Encryption__Keys__0" => FernetKey.Generate(),
-        "Stripe__WebhookSecrets__0" => $"whsec_{Random(32)}",
+        "Security__SigningKeys__0" => Dated(Random(64)),
+        "Encryption__Keys__0" => Dated(FernetKey.Generate()),
+        "Stripe__WebhookSecrets__0" => Dated($"whsec_{Random(32)}"),
         "Sentry__Dsn" => "https://public@sentry.example/1",
         "Observability__MetricsToken" => Random(48),
         "Email__Smtp__Password" => Random(24),
         _ => throw new InvalidOperationException($"The template reads {key}; give this test a value for it."),
     };
+
+    private static string Dated(string key) => RingEntry.Write(key, RingEntry.Today(TimeProvider.System));
 
     private static string Random(int bytes) => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(bytes));
 

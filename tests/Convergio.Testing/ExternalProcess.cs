@@ -1,16 +1,16 @@
 using System.Diagnostics;
 
-namespace Convergio.Cli.Tests;
+namespace Convergio.Testing;
 
 /// <summary>What a finished program printed and how it exited.</summary>
-internal sealed record ProcessResult(int ExitCode, string Output, string Error)
+public sealed record ProcessResult(int ExitCode, string Output, string Error)
 {
     /// <summary>Standard output and error together, for assertion messages.</summary>
     public string All => Output + Error;
 }
 
 /// <summary>Runs a program (dotnet, bicep, bash) to completion with its output captured.</summary>
-internal static class ExternalProcess
+public static class ExternalProcess
 {
     public static Task<ProcessResult> RunAsync(string file, params string[] args) => RunAsync(file, args, new Dictionary<string, string?>());
 

@@ -1,4 +1,4 @@
-namespace Convergio.Api.Tests.Infrastructure;
+namespace Convergio.Testing;
 
 /// <summary>For what a background pass does by itself once the test moved the clock.</summary>
 public static class Eventually
