@@ -23,13 +23,8 @@ public sealed class TlsTests : IAsyncLifetime
     {
         var password = TestKeys.Password();
         var path = Path.Combine(_directory, "server.pfx");
-        using (var key = RSA.Create(2048))
+        using (var certificate = TestCertificates.Loopback(rsa: true))
         {
-            var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            var names = new SubjectAlternativeNameBuilder();
-            names.AddIpAddress(IPAddress.Loopback);
-            request.CertificateExtensions.Add(names.Build());
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
             File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, password));
         }
         _factory = new ConvergioFactory(Db.Sqlite, new Dictionary<string, string?>

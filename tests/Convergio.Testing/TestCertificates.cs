@@ -2,15 +2,18 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Convergio.Cli.Tests.Baseline;
+namespace Convergio.Testing;
 
 /// <summary>Self-signed server certificates for loopback TLS, made per test run (nothing committed).</summary>
 public static class TestCertificates
 {
-    public static X509Certificate2 Loopback()
+    /// <summary>For 127.0.0.1 and localhost, with an ECDSA P-256 key, or an RSA 2048 one where a test offers RSA suites.</summary>
+    public static X509Certificate2 Loopback(bool rsa = false)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        using AsymmetricAlgorithm key = rsa ? RSA.Create(2048) : ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = key is RSA rsaKey
+            ? new CertificateRequest("CN=localhost", rsaKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            : new CertificateRequest("CN=localhost", (ECDsa)key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         names.AddDnsName("localhost");
