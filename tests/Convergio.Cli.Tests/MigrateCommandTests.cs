@@ -29,7 +29,7 @@ public sealed class UnreachableDatabaseTests
     public async Task A_postgres_server_that_refuses_connections_exits_2_saying_nothing_was_done()
     {
         using var refusing = Loopback.RefusingPort(out var port);
-        var environment = new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={port};Username=nobody;Password=unused;Timeout=3" };
+        var environment = new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={port};Username=nobody;Password={Guid.NewGuid():N};Timeout=3" };
 
         var (exitCode, _, error) = await CliRun.ProcessAsync(Path.GetTempPath(), environment, "migrate", "--status");
 
