@@ -2,6 +2,7 @@ using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Edge;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Convergio.Api.Auth;
 
@@ -28,6 +29,13 @@ public static class AuthExtensions
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddScoped<AttemptThrottle>();
         builder.Services.AddHostedService<SessionPurge>();
+        builder.Services.AddSingleton<SessionCache>();
+        builder.Services.AddSingleton<SessionInvalidation>();
+        builder.Services.AddSingleton<IInterceptor, SessionChangeInterceptor>();
+        builder.Services.AddSingleton<IInterceptor, SessionTransactionInterceptor>();
+        builder.Services.AddHostedService<SessionInvalidationListener>();
+        builder.Services.AddSingleton<LastSeenWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LastSeenWriter>());
 
         builder.Services.AddAuthentication(AuthNames.Scheme)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(AuthNames.Scheme, null);

@@ -17,6 +17,17 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
     public TimeSpan AbsoluteLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Sessions kept in memory per instance (see <see cref="SessionCache"/>); 0 reads every session from the database.</summary>
+    [Range(0, 1_000_000)]
+    public int SessionCacheCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// The longest a cached session is served before it is read again: the bound on a change that
+    /// reached the database without an invalidation (an operator's direct edit, the CLI's promotion).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan SessionCacheLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Where the emailed reset link points; the token is appended as <c>?token=</c>.</summary>
     [Required, Url]
     public string ResetPasswordUrl { get; set; } = "https://app.convergio.io/reset-password";

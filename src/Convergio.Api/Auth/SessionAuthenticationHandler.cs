@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
@@ -12,8 +13,11 @@ namespace Convergio.Api.Auth;
 
 /// <summary>
 /// Authenticates a request by its session cookie: the token's SHA-256 must name a session that
-/// is inside its absolute lifetime and idle timeout, of a user who is not disabled. The sliding
-/// <c>last_seen_at</c> is written at most once a minute per session, not on every request.
+/// is inside its absolute lifetime and idle timeout, of a user who is not disabled. Sessions are
+/// served from the <see cref="SessionCache"/> when it holds them (dropped on every change through
+/// <see cref="SessionInvalidation"/>), else read with one compiled query. The sliding
+/// <c>last_seen_at</c> is handed to the <see cref="LastSeenWriter"/> at most once a minute per
+/// session, which writes it in batches.
 /// A session still owing its second factor authenticates only on endpoints marked
 /// <see cref="PendingSecondFactor.AllowWithPendingSecondFactor{TBuilder}"/> (verify, logout); everywhere
 /// else it counts as no session at all, so no endpoint can forget to refuse it.
@@ -25,10 +29,28 @@ public sealed class SessionAuthenticationHandler(
     ConvergioDb db,
     AuthCookies cookies,
     IOptions<AuthOptions> authOptions,
+    SessionCache cache,
+    LastSeenWriter lastSeen,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
-    private static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
+    // One compiled query per provider: a compiled query keeps the first model it ran against (tests run both in one process).
+    private static readonly ConcurrentDictionary<Type, Func<ConvergioDb, byte[], DateTime, CancellationToken, Task<SessionRow?>>> FindSession = new();
+
+    private static Func<ConvergioDb, byte[], DateTime, CancellationToken, Task<SessionRow?>> CompileFindSession(Type _) =>
+        EF.CompileAsyncQuery((ConvergioDb db, byte[] hash, DateTime now, CancellationToken cancellationToken) => db.Sessions.AsNoTracking()
+            .Where(s => s.TokenHash == hash && s.ExpiresAt > now && s.User!.DisabledAt == null)
+            .Select(s => new SessionRow(
+                s.Id,
+                s.UserId,
+                s.ExpiresAt,
+                s.LastSeenAt,
+                s.User!.IsPlatformAdmin,
+                s.User.EmailVerifiedAt != null,
+                s.Method,
+                s.AuthenticatedAt,
+                s.SecondFactorPending))
+            .SingleOrDefault());
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -37,62 +59,84 @@ public sealed class SessionAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var hash = SessionTokens.Hash(token);
         var now = time.GetUtcNow().UtcDateTime;
-        var idleCutoff = now - authOptions.Value.IdleTimeout;
-        var found = await db.Sessions.AsNoTracking()
-            .Where(s => s.TokenHash == hash && s.ExpiresAt > now && s.LastSeenAt > idleCutoff && s.User!.DisabledAt == null)
-            .Select(s => new
-            {
-                s.Id,
-                s.UserId,
-                s.LastSeenAt,
-                s.User!.IsPlatformAdmin,
-                EmailVerified = s.User.EmailVerifiedAt != null,
-                s.Method,
-                s.AuthenticatedAt,
-                s.SecondFactorPending,
-            })
-            .SingleOrDefaultAsync(Context.RequestAborted);
-        if (found is null)
+        var session = SessionTokenHash.TryCompute(token, out var hash)
+            ? cache.Find(hash, now) ?? await LoadAsync(hash, now)
+            : null;
+        if (session is null)
         {
             return AuthenticateResult.Fail("Session is unknown, expired or revoked.");
         }
-        if (found.SecondFactorPending && Context.GetEndpoint()?.Metadata.GetMetadata<PendingSecondFactorAllowed>() is null)
+        if (session.SecondFactorPending && Context.GetEndpoint()?.Metadata.GetMetadata<PendingSecondFactorAllowed>() is null)
         {
             return AuthenticateResult.Fail("The session still owes its second factor.");
         }
 
-        if (now - found.LastSeenAt >= LastSeenResolution)
+        session.LastSeen = now;
+        if (now - session.LastSeenWritten >= LastSeenWriter.Resolution)
         {
-            await db.Sessions.Where(s => s.Id == found.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.LastSeenAt, now), Context.RequestAborted);
+            session.LastSeenWritten = now;
+            lastSeen.Record(session.Id, now);
         }
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(session.Claims, AuthNames.Scheme));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, AuthNames.Scheme));
+    }
 
+    /// <summary>Reads the session from the database and caches it, unless an invalidation happened while reading.</summary>
+    private async Task<CachedSession?> LoadAsync(SessionTokenHash hash, DateTime now)
+    {
+        var generation = cache.Generation;
+        if (await FindSession.GetOrAdd(db.GetType(), CompileFindSession)(db, hash.ToArray(), now, Context.RequestAborted) is not { } row)
+        {
+            return null;
+        }
+        // A use recorded here but not yet written counts for the idle timeout.
+        var seen = lastSeen.Pending(row.Id) is { } pending && pending > row.LastSeenAt ? pending : row.LastSeenAt;
+        var session = new CachedSession
+        {
+            Id = row.Id,
+            UserId = row.UserId,
+            ExpiresAt = row.ExpiresAt,
+            SecondFactorPending = row.SecondFactorPending,
+            Claims = Claims(row),
+            LoadedAt = now,
+            LastSeen = seen,
+            LastSeenWritten = seen,
+        };
+        if (!session.IsValidAt(now, authOptions.Value.IdleTimeout))
+        {
+            return null;
+        }
+        cache.Add(hash, session, generation);
+        return session;
+    }
+
+    private static Claim[] Claims(SessionRow row)
+    {
         var claims = new List<Claim>
         {
-            new(ConvergioClaims.UserId, found.UserId.ToString()),
-            new(ConvergioClaims.SessionId, found.Id.ToString()),
+            new(ConvergioClaims.UserId, row.UserId.ToString()),
+            new(ConvergioClaims.SessionId, row.Id.ToString()),
         };
-        if (found.SecondFactorPending)
+        if (row.SecondFactorPending)
         {
             claims.Add(new(ConvergioClaims.SecondFactorPending, "true"));
         }
         else
         {
-            claims.Add(new(ConvergioClaims.AuthenticationMethod, found.Method));
+            claims.Add(new(ConvergioClaims.AuthenticationMethod, row.Method));
             // A reauthentication rotates the session, so a session's AuthenticatedAt is its latest proof.
-            claims.Add(new(ConvergioClaims.AuthenticatedAt, new DateTimeOffset(found.AuthenticatedAt).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
-            if (found.EmailVerified)
+            claims.Add(new(ConvergioClaims.AuthenticatedAt, new DateTimeOffset(row.AuthenticatedAt).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
+            if (row.EmailVerified)
             {
                 claims.Add(new(ConvergioClaims.EmailVerified, "true"));
             }
-            if (found.IsPlatformAdmin)
+            if (row.IsPlatformAdmin)
             {
                 claims.Add(new(AuthNames.PlatformAdminClaim, "true"));
             }
         }
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, AuthNames.Scheme));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, AuthNames.Scheme));
+        return [.. claims];
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
@@ -102,4 +146,15 @@ public sealed class SessionAuthenticationHandler(
         WriteProblemAsync(StatusCodes.Status403Forbidden, "You do not have permission to do this.");
 
     private Task WriteProblemAsync(int status, string detail) => ApiProblems.WriteAsync(Context, status, detail);
+
+    private sealed record SessionRow(
+        Guid Id,
+        Guid UserId,
+        DateTime ExpiresAt,
+        DateTime LastSeenAt,
+        bool IsPlatformAdmin,
+        bool EmailVerified,
+        string Method,
+        DateTime AuthenticatedAt,
+        bool SecondFactorPending);
 }

@@ -39,7 +39,7 @@ internal static class SessionEndpoints
         var userId = http.User.GetUserId();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Another user's session id matches nothing here, so it is indistinguishable from an unknown one.
-        if (await db.Sessions.Where(s => s.Id == id && s.UserId == userId).ExecuteDeleteAsync(cancellationToken) == 0)
+        if (!await sessions.EndAsync(id, userId, cancellationToken))
         {
             return ApiProblems.NotFound("No such session.");
         }

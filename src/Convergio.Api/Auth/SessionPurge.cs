@@ -17,7 +17,8 @@ internal sealed class SessionPurge(IServiceScopeFactory scopes, IOptions<AuthOpt
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
         var now = time.GetUtcNow().UtcDateTime;
-        var idleCutoff = now - options.Value.IdleTimeout;
+        // A use not yet written must not make a live session look idle.
+        var idleCutoff = now - options.Value.IdleTimeout - LastSeenWriter.MaxLag;
         var sessions = await db.Sessions.Where(s => s.ExpiresAt <= now || s.LastSeenAt <= idleCutoff).ExecuteDeleteAsync(cancellationToken);
         var tokens = await db.PasswordResetTokens.Where(t => t.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
         if (sessions + tokens > 0)

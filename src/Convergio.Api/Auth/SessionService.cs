@@ -14,7 +14,8 @@ public sealed class SessionService(
     TimeProvider time,
     CsrfTokens csrf,
     DeviceCookies devices,
-    SecurityMetrics metrics)
+    SecurityMetrics metrics,
+    SessionInvalidation invalidation)
 {
     private const int MaxUserAgentLength = 512;
 
@@ -30,7 +31,16 @@ public sealed class SessionService(
             return;
         }
         var ended = await db.Sessions.Where(s => s.Id == presented).ExecuteDeleteAsync(cancellationToken);
+        invalidation.SessionEnded(db, presented);
         metrics.SessionEnded(ended);
+    }
+
+    /// <summary>Ends the session <paramref name="sessionId"/> if it is <paramref name="userId"/>'s; whether it was.</summary>
+    public async Task<bool> EndAsync(Guid sessionId, Guid userId, CancellationToken cancellationToken)
+    {
+        var ended = await db.Sessions.Where(s => s.Id == sessionId && s.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        invalidation.SessionEnded(db, sessionId);
+        return ended > 0;
     }
 
     /// <summary>
@@ -108,6 +118,7 @@ public sealed class SessionService(
     public async Task<int> RevokeAllAsync(Guid userId, Guid? keep, CancellationToken cancellationToken)
     {
         var revoked = await db.Sessions.Where(s => s.UserId == userId && s.Id != keep).ExecuteDeleteAsync(cancellationToken);
+        invalidation.UserChanged(db, userId);
         metrics.SessionEnded(revoked);
         return revoked;
     }

@@ -91,11 +91,11 @@ internal static class SignInEndpoints
     {
         var sessionId = http.User.FindSessionId();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var ended = await db.Sessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(cancellationToken);
+        var ended = sessionId is { } id && await sessions.EndAsync(id, http.User.GetUserId(), cancellationToken);
         audit.Record(AuthAuditActions.Logout, targetType: "session", targetId: sessionId.ToString());
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        metrics.SessionEnded(ended);
+        metrics.SessionEnded(ended ? 1 : 0);
         sessions.ClearCookies(http);
         return TypedResults.NoContent();
     }

@@ -41,7 +41,7 @@ public sealed class PreAccountTakeoverTests
     }
 
     private static Task SetVerifiedAsync(ConvergioFactory factory, Guid userId, DateTime? at) =>
-        factory.WithDbAsync(d => d.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.EmailVerifiedAt, at), Cancel));
+        factory.UpdateUserAsync(userId, u => u.SetProperty(x => x.EmailVerifiedAt, at));
 
     [Fact]
     public async Task The_routes_that_always_need_a_verified_email_are_exactly_the_ones_that_add_to_an_account()

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Convergio.Api.Auth;
 using Convergio.Api.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Convergio.Api.Tests.Infrastructure;
@@ -100,8 +102,18 @@ public static class AuthTestExtensions
 
     /// <summary>Grants platform administration the way an operator would: the flag in the database.</summary>
     public static Task MakePlatformAdminAsync(this ConvergioFactory factory, Guid userId) =>
-        factory.WithDbAsync(db => db.Users.Where(u => u.Id == userId)
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsPlatformAdmin, true), TestContext.Current.CancellationToken));
+        factory.UpdateUserAsync(userId, u => u.SetProperty(x => x.IsPlatformAdmin, true));
+
+    /// <summary>
+    /// Changes the user's row directly, then reports it the way every writer of a user's security
+    /// state must (<see cref="SessionInvalidation"/>), so cached sessions see the change.
+    /// </summary>
+    public static Task UpdateUserAsync(this ConvergioFactory factory, Guid userId, Action<UpdateSettersBuilder<User>> set) =>
+        factory.WithDbAsync(async db =>
+        {
+            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(set, TestContext.Current.CancellationToken);
+            factory.Services.GetRequiredService<SessionInvalidation>().UserChanged(db, userId);
+        });
 
     /// <summary>Runs <paramref name="work"/> on a fresh <see cref="ConvergioDb"/> of the factory's database.</summary>
     public static async Task<T> WithDbAsync<T>(this ConvergioFactory factory, Func<ConvergioDb, Task<T>> work)

@@ -77,7 +77,7 @@ public static class MfaEndpoints
             if (exhausted)
             {
                 // Not a tracked removal: a parallel attempt or logout may have deleted the row already.
-                await db.Sessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(cancellationToken);
+                await sessions.EndAsync(session.Id, userId, cancellationToken);
             }
             await db.SaveChangesAsync(cancellationToken);
             metrics.LoginAttempt("failed");
