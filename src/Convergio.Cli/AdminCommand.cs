@@ -38,7 +38,7 @@ internal static class AdminCommand
         }
         var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         // The server's hasher with the server's Argon2id cost setting, so the server never needs to rehash it.
-        var hashing = new ServiceCollection().AddMetrics().AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
+        var hashing = new ServiceCollection().AddMetrics().AddSingleton<PasswordHashingGate>().AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         hashing.AddOptions<PasswordHashingOptions>().Bind(configuration.GetSection(PasswordHashingOptions.Section));
         await using var hashingServices = hashing.BuildServiceProvider();
         var hasher = hashingServices.GetRequiredService<IPasswordHasher>();

@@ -22,6 +22,7 @@ public static class AuthExtensions
             .BindConfiguration(PasswordHashingOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<PasswordHashingGate>();
         builder.Services.AddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
         builder.Services.AddSingleton<AuthCookies>();
         builder.Services.AddSingleton<DeviceCookies>();

@@ -61,6 +61,14 @@ public sealed class PasswordHashingOptions
     [Range(2, MaxIterations)]
     public int Iterations { get; set; } = 2;
 
+    /// <summary>Derivations at once; 0: one fewer than the cores (at least one), so a sign-in flood leaves a core for everything else.</summary>
+    [Range(0, 1024)]
+    public int MaxConcurrent { get; set; }
+
+    /// <summary>Derivations waiting for a slot; beyond them a sign-in is answered 503 with Retry-After.</summary>
+    [Range(0, 100_000)]
+    public int MaxQueued { get; set; } = 32;
+
     /// <summary>NSec supports one lane only.</summary>
     [Range(1, 1)]
     public int Parallelism { get; set; } = 1;

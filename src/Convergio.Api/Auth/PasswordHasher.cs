@@ -31,12 +31,12 @@ public interface IPasswordHasher
 /// <summary>
 /// Argon2id via NSec (libsodium), stored as a PHC string
 /// <c>$argon2id$v=19$m=19456,t=2,p=1$salt$hash</c>. Hashing holds ~19 MiB for tens of
-/// milliseconds, so concurrent derivations are bounded by the core count: a login flood queues
-/// instead of exhausting memory. Every derivation is counted (metric
+/// milliseconds, so derivations pass the <see cref="PasswordHashingGate"/>: a login flood waits in a
+/// bounded queue, then is turned away, instead of taking every core or exhausting memory. Every derivation is counted (metric
 /// <c>convergio.auth.password_derivations</c>, tagged with its cost), which is how tests prove
 /// that an unknown email does the same work as a wrong password.
 /// </summary>
-public sealed partial class Argon2idPasswordHasher : IPasswordHasher, IDisposable
+public sealed partial class Argon2idPasswordHasher : IPasswordHasher
 {
     public const string DerivationsInstrument = "convergio.auth.password_derivations";
 
@@ -48,12 +48,13 @@ public sealed partial class Argon2idPasswordHasher : IPasswordHasher, IDisposabl
     private const int MinStoredMemoryKiB = 8192;
 
     private readonly PasswordHashingOptions _options;
-    private readonly SemaphoreSlim _gate = new(Environment.ProcessorCount, Environment.ProcessorCount);
+    private readonly PasswordHashingGate _gate;
     private readonly Counter<long> _derivations;
 
-    public Argon2idPasswordHasher(IOptions<PasswordHashingOptions> options, IMeterFactory meterFactory)
+    public Argon2idPasswordHasher(IOptions<PasswordHashingOptions> options, PasswordHashingGate gate, IMeterFactory meterFactory)
     {
         _options = options.Value;
+        _gate = gate;
         _derivations = meterFactory.Create(SecurityMetrics.MeterName)
             .CreateCounter<long>(DerivationsInstrument, description: "Argon2id derivations (hash or verify), by cost.");
         // Random bytes in place of a real digest: building it costs nothing, and nothing derives to it.
@@ -86,15 +87,8 @@ public sealed partial class Argon2idPasswordHasher : IPasswordHasher, IDisposabl
 
     private async Task<T> GatedAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            return await Task.Run(work, CancellationToken.None);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        using var slot = await _gate.EnterAsync(cancellationToken);
+        return await Task.Run(work, CancellationToken.None);
     }
 
     private byte[] Derive(string operation, string password, byte[] salt, PasswordHashingOptions cost, int length)
@@ -153,6 +147,4 @@ public sealed partial class Argon2idPasswordHasher : IPasswordHasher, IDisposabl
     private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=');
 
     private static byte[] FromB64(string text) => Convert.FromBase64String(text.PadRight(text.Length + (4 - text.Length % 4) % 4, '='));
-
-    public void Dispose() => _gate.Dispose();
 }

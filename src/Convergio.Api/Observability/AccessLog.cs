@@ -21,6 +21,12 @@ internal static partial class AccessLog
 
     private static async Task LogAsync(HttpContext context, RequestDelegate next, ILogger logger)
     {
+        // Off (level above Information): no clock, no strings, no pseudonyms on the request path.
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            await next(context);
+            return;
+        }
         var started = Stopwatch.GetTimestamp();
         var statusCode = StatusCodes.Status500InternalServerError;
         try

@@ -163,8 +163,10 @@ public sealed class LoginTests
     {
         await using var factory = new ConvergioFactory(db);
         using var user = await factory.CreateSignedInUserAsync();
-        using (var weak = new Argon2idPasswordHasher(Options.Create(new PasswordHashingOptions { MemoryKiB = 8192, Iterations = 1 }), factory.Services.GetRequiredService<IMeterFactory>()))
+        var weakCost = Options.Create(new PasswordHashingOptions { MemoryKiB = 8192, Iterations = 1 });
+        using (var gate = new PasswordHashingGate(weakCost))
         {
+            var weak = new Argon2idPasswordHasher(weakCost, gate, factory.Services.GetRequiredService<IMeterFactory>());
             var weakHash = await weak.HashAsync(user.Password, Cancel);
             await factory.WithDbAsync(d => d.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.PasswordHash, weakHash), Cancel));
         }

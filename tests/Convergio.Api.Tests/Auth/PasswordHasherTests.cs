@@ -17,8 +17,11 @@ public sealed class PasswordHasherTests : IDisposable
 
     private IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
 
-    private Argon2idPasswordHasher Hasher(int memoryKiB = 19456, int iterations = 2) =>
-        new(Options.Create(new PasswordHashingOptions { MemoryKiB = memoryKiB, Iterations = iterations }), Meters);
+    private Argon2idPasswordHasher Hasher(int memoryKiB = 19456, int iterations = 2)
+    {
+        var options = Options.Create(new PasswordHashingOptions { MemoryKiB = memoryKiB, Iterations = iterations });
+        return new(options, new PasswordHashingGate(options), Meters);
+    }
 
     private MetricCollector<long> Derivations() => new(Meters, SecurityMetrics.MeterName, Argon2idPasswordHasher.DerivationsInstrument);
 
@@ -27,7 +30,7 @@ public sealed class PasswordHasherTests : IDisposable
     [Fact]
     public async Task Hash_is_an_argon2id_PHC_string_with_the_configured_cost_and_a_fresh_salt()
     {
-        using var hasher = Hasher();
+        var hasher = Hasher();
         var password = TestKeys.Password();
 
         var first = await hasher.HashAsync(password, TestContext.Current.CancellationToken);
@@ -42,7 +45,7 @@ public sealed class PasswordHasherTests : IDisposable
     [Fact]
     public async Task Verify_accepts_the_password_and_rejects_any_other()
     {
-        using var hasher = Hasher();
+        var hasher = Hasher();
         var password = TestKeys.Password();
         var phc = await hasher.HashAsync(password, TestContext.Current.CancellationToken);
 
@@ -54,7 +57,7 @@ public sealed class PasswordHasherTests : IDisposable
     [Fact]
     public async Task Long_passwords_are_not_truncated()
     {
-        using var hasher = Hasher();
+        var hasher = Hasher();
         var prefix = new string('a', 100) + TestKeys.Password();
         var phc = await hasher.HashAsync(prefix + "1", TestContext.Current.CancellationToken);
 
@@ -64,8 +67,8 @@ public sealed class PasswordHasherTests : IDisposable
     [Fact]
     public async Task A_hash_weaker_than_the_configured_cost_verifies_and_asks_for_a_rehash()
     {
-        using var weak = Hasher(memoryKiB: 8192, iterations: 1);
-        using var configured = Hasher();
+        var weak = Hasher(memoryKiB: 8192, iterations: 1);
+        var configured = Hasher();
         var password = TestKeys.Password();
         var old = await weak.HashAsync(password, TestContext.Current.CancellationToken);
 
@@ -75,8 +78,8 @@ public sealed class PasswordHasherTests : IDisposable
     [Fact]
     public async Task A_hash_at_or_above_the_configured_cost_needs_no_rehash()
     {
-        using var stronger = Hasher(iterations: 3);
-        using var configured = Hasher();
+        var stronger = Hasher(iterations: 3);
+        var configured = Hasher();
         var password = TestKeys.Password();
         var phc = await stronger.HashAsync(password, TestContext.Current.CancellationToken);
 
@@ -94,7 +97,7 @@ public sealed class PasswordHasherTests : IDisposable
     [InlineData("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g")]
     public async Task A_malformed_or_unsupported_hash_fails_without_running_the_kdf(string phc)
     {
-        using var hasher = Hasher();
+        var hasher = Hasher();
         using var derivations = Derivations();
 
         Assert.Equal(PasswordVerification.Failed, await hasher.VerifyAsync(TestKeys.Password(), phc, TestContext.Current.CancellationToken));
@@ -104,7 +107,7 @@ public sealed class PasswordHasherTests : IDisposable
     [Fact]
     public async Task The_dummy_hash_has_the_configured_cost_costs_one_derivation_and_matches_nothing()
     {
-        using var hasher = Hasher();
+        var hasher = Hasher();
         using var derivations = Derivations();
 
         Assert.Matches(Phc, hasher.DummyHash);
@@ -119,7 +122,7 @@ public sealed class PasswordHasherTests : IDisposable
     [Fact]
     public async Task Hashing_is_counted_with_its_cost()
     {
-        using var hasher = Hasher(iterations: 3);
+        var hasher = Hasher(iterations: 3);
         using var derivations = Derivations();
 
         await hasher.HashAsync(TestKeys.Password(), TestContext.Current.CancellationToken);

@@ -14,9 +14,9 @@ public sealed class SharedInstances : IAsyncDisposable
 
     public ConvergioFactory this[int index] => Instances[index];
 
-    public static SharedInstances Start(int count, string redis)
+    public static SharedInstances Start(int count, string redis, IDictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>())
         {
             ["ConnectionStrings:Postgres"] = TestServices.NewPostgresDatabase("convergio_test_", out var database),
             ["ConnectionStrings:Redis"] = redis,
@@ -33,6 +33,9 @@ public sealed class SharedInstances : IAsyncDisposable
         }
         return new SharedInstances(database, instances);
     }
+
+    /// <summary>A browser whose requests go to the instances in turn, as a round-robin load balancer sends them.</summary>
+    public TestBrowser CreateBalancedBrowser() => new([.. Instances.Select(i => i.Server)]);
 
     public async ValueTask DisposeAsync()
     {

@@ -24,10 +24,18 @@ public sealed class TestBrowser : IDisposable
     }
 
     internal TestBrowser(TestServer server)
+        : this([server])
+    {
+    }
+
+    /// <summary>Requests go to <paramref name="servers"/> in turn (one server: always that one).</summary>
+    internal TestBrowser(IReadOnlyList<TestServer> servers)
     {
         var n = Interlocked.Increment(ref _clients);
         RemoteIp = new IPAddress([127, 10, (byte)(n >> 8), (byte)n]);
-        var serverHandler = server.CreateHandler(context => context.Connection.RemoteIpAddress = RemoteIp);
+        HttpMessageHandler serverHandler = servers.Count == 1
+            ? servers[0].CreateHandler(context => context.Connection.RemoteIpAddress = RemoteIp)
+            : new RoundRobinHandler([.. servers.Select(s => new HttpMessageInvoker(s.CreateHandler(context => context.Connection.RemoteIpAddress = RemoteIp)))]);
         Client = new HttpClient(new CsrfHeaderHandler(this) { InnerHandler = new CookieContainerHandler(Cookies) { InnerHandler = serverHandler } })
         {
             BaseAddress = BaseAddress,
@@ -66,6 +74,14 @@ public sealed class TestBrowser : IDisposable
     public Task<HttpResponseMessage> DeleteAsync(string path) => Client.DeleteAsync(path, TestContext.Current.CancellationToken);
 
     public void Dispose() => Client.Dispose();
+
+    private sealed class RoundRobinHandler(HttpMessageInvoker[] servers) : HttpMessageHandler
+    {
+        private int _next = -1;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            servers[(int)((uint)Interlocked.Increment(ref _next) % servers.Length)].SendAsync(request, cancellationToken);
+    }
 
     private sealed class CsrfHeaderHandler(TestBrowser browser) : DelegatingHandler
     {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Authenticated GETs during a sign-in flood: requests/s and p99 latency of GET /api/v1/auth/me
+# alone, then while a second wrk floods POST /api/v1/auth/login (wrong passwords, so every attempt
+# runs Argon2id; limits raised so the rate limiter does not turn them away). Targets (issue 16):
+# at least 50% of the idle throughput, p99 under 10x idle; the flood's 503s (hashing queue full)
+# are counted. Results in bench/results/login-flood.txt. Needs wrk; runs on SQLite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+postgres_server=""
+result=bench/results/login-flood.txt
+work=$(mktemp -d)
+. bench/lib.sh
+trap cleanup EXIT
+build_api
+
+read -r port session < <(start_api flood sqlite RateLimiting__Auth__PermitLimit=100000000 RateLimiting__Account__PermitLimit=100000000 \
+  RateLimiting__General__PermitLimit=100000000)
+cat >"$work/login.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"email":"flood@example.test","password":"not-the-password"}'
+LUA
+me() { wrk -t1 -c16 -d"${DURATION:-10s}" --latency -H "Cookie: $session" "http://127.0.0.1:$port/api/v1/auth/me" >"$1"; }
+rps() { awk '/^Requests\/sec/ {print $2}' "$1"; }
+p99_ms() { awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; print v}' "$1"; }
+
+DURATION=3s me "$work/warm.txt"
+me "$work/idle.txt"
+wrk -t1 -c32 -d"$(( ${DURATION%s} + 4 ))s" -s "$work/login.lua" "http://127.0.0.1:$port/api/v1/auth/login" >"$work/flood.txt" &
+flood=$!
+sleep 2
+me "$work/busy.txt"
+wait "$flood"
+
+idle_rps=$(rps "$work/idle.txt"); busy_rps=$(rps "$work/busy.txt")
+idle_p99=$(p99_ms "$work/idle.txt"); busy_p99=$(p99_ms "$work/busy.txt")
+mkdir -p bench/results
+{
+  echo "bench/login-flood.sh: GET /api/v1/auth/me wrk -t1 -c16 -d${DURATION:-10s}, flood wrk -t1 -c32 POST /login (wrong password), SQLite, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "The machine is shared with other work (not a quiet machine)."
+  echo "idle:   $idle_rps req/s, p99 $idle_p99 ms"
+  echo "flood:  $busy_rps req/s, p99 $busy_p99 ms"
+  echo "throughput kept: $(ratio "$busy_rps" "$idle_rps")  (target >= 0.5)"
+  echo "p99 ratio:       $(ratio "$busy_p99" "$idle_p99")  (target < 10)"
+  echo "sign-ins: $(awk '/^Requests\/sec/ {print $2}' "$work/flood.txt") req/s; $(awk '/Non-2xx/ {print $5}' "$work/flood.txt") non-2xx of $(awk '/requests in/ {print $1}' "$work/flood.txt") (401 wrong password, 503 hashing queue full)"
+} | tee "$result"
