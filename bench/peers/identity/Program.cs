@@ -27,6 +27,7 @@ if (string.Equals(Environment.GetEnvironmentVariable("PEER_VALIDATE_STAMP_EVERY_
 {
     builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
 }
+builder.Services.AddAuthorization();
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
