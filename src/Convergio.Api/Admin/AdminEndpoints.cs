@@ -17,12 +17,22 @@ public static class AdminEndpoints
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
         var admin = app.MapPlatformAdminGroup("/api/v1/admin").WithTags("Admin");
-        admin.MapGet("/users", ListUsersAsync).AuditDenied(AdminAuditActions.UsersListed);
+        admin.MapGet("/users", ListUsersAsync).AuditDenied(AdminAuditActions.UsersListed)
+            .WithName("listUsers").WithSummary("List users")
+            .WithDescription("Users, optionally by email, paged.");
         // Sensitive: account state and sessions.
-        admin.MapPost("/users/{id:guid}/disable", DisableAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserDisabled);
-        admin.MapPost("/users/{id:guid}/enable", EnableAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserEnabled);
-        admin.MapDelete("/users/{id:guid}/sessions", RevokeSessionsAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserSessionsRevoked);
-        admin.MapGet("/audit", ReadAuditAsync).AuditDenied(AdminAuditActions.AuditRead);
+        admin.MapPost("/users/{id:guid}/disable", DisableAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserDisabled)
+            .WithName("disableUser").WithSummary("Disable a user")
+            .WithDescription("Disables the account and ends its sessions; 409 for your own account.").ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapPost("/users/{id:guid}/enable", EnableAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserEnabled)
+            .WithName("enableUser").WithSummary("Enable a user")
+            .WithDescription("Lets a disabled account sign in again.");
+        admin.MapDelete("/users/{id:guid}/sessions", RevokeSessionsAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserSessionsRevoked)
+            .WithName("revokeUserSessions").WithSummary("Revoke a user's sessions")
+            .WithDescription("Ends every session of the user and says how many.");
+        admin.MapGet("/audit", ReadAuditAsync).AuditDenied(AdminAuditActions.AuditRead)
+            .WithName("searchAudit").WithSummary("Search the audit log")
+            .WithDescription("Audit events across the platform by actor, organization, action and period, paged.").WithTags("Audit");
         return app;
     }
 

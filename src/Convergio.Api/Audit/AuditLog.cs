@@ -70,8 +70,11 @@ public static class AuditExtensions
 
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapPlatformAdminGroup("/api/v1/admin/audit");
-        admin.MapGet("/export", AuditExport.ExportAsync);
+        var admin = app.MapPlatformAdminGroup("/api/v1/admin/audit").WithTags("Audit");
+        admin.MapGet("/export", AuditExport.ExportAsync)
+            .WithName("exportAudit").WithSummary("Export the audit log")
+            .WithDescription("Streams the events of a period as CSV or JSON lines (`format`), for archiving outside the platform.").WithTags("Audit")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv", "application/x-ndjson");
         return app;
     }
 }

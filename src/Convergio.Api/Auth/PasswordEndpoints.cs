@@ -19,7 +19,7 @@ internal static class PasswordEndpoints
     private const int ChangePasswordAttempts = 3;
     private static readonly TimeSpan ChangePasswordWindow = TimeSpan.FromMinutes(15);
 
-    internal static async Task<IResult> ChangePasswordAsync(
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
         AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -18,7 +18,7 @@ internal static class SignInEndpoints
 {
     private const string InvalidCredentials = "Invalid credentials";
 
-    internal static async Task<IResult> LoginAsync(
+    internal static async Task<Results<Ok<UserResponse>, Ok<SecondFactorRequiredResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
         LoginRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
         DeviceCookies devices, SecondFactors factors, AuditLog audit, SecurityMetrics metrics, IOptions<EmailVerificationOptions> emailVerification,
         TimeProvider time, CancellationToken cancellationToken)

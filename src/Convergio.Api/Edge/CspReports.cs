@@ -28,7 +28,9 @@ public static partial class CspReports
             .AllowPublic()
             .RequireRateLimiting(RateLimitPolicies.General)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .WithTags("Security");
+            .WithTags("Disclosure")
+            .WithName("reportCspViolation").WithSummary("Report a CSP violation")
+            .WithDescription("Browsers post Content-Security-Policy violation reports here (application/csp-report or application/reports+json); answers 204.");
         return app;
     }
 

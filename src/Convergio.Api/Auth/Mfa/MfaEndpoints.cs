@@ -23,7 +23,9 @@ public static class MfaEndpoints
         mfa.MapPost("/verify", VerifyAsync)
             .RequireAuthorization()
             .AllowWithPendingSecondFactor()
-            .RequireRateLimiting(RateLimitPolicies.Auth);
+            .RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithName("verifySecondFactor").WithSummary("Complete sign-in with a second factor")
+            .WithDescription("With the pending session of a sign-in, checks a TOTP code or a recovery code and turns it into a full session; five wrong codes end it (401).").ProducesProblem(StatusCodes.Status409Conflict);
 
         // Changing the second factor is sensitive: a full session, recently (re)authenticated.
         var manage = mfa.MapGroup("")
@@ -31,14 +33,22 @@ public static class MfaEndpoints
             .RequireRecentAuthentication()
             .RequireRateLimiting(RateLimitPolicies.Admin);
         // A second factor added before the address is proven would outlive its owner's password reset.
-        manage.MapPost("/totp/setup", SetupAsync).RequireVerifiedEmail();
-        manage.MapPost("/totp/confirm", ConfirmAsync).RequireVerifiedEmail();
-        manage.MapDelete("/totp", DisableAsync);
-        manage.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync);
+        manage.MapPost("/totp/setup", SetupAsync).RequireVerifiedEmail()
+            .WithName("setupTotp").WithSummary("Start TOTP setup")
+            .WithDescription("Returns a new authenticator secret and otpauth URI to confirm with a code.").ProducesProblem(StatusCodes.Status409Conflict);
+        manage.MapPost("/totp/confirm", ConfirmAsync).RequireVerifiedEmail()
+            .WithName("confirmTotp").WithSummary("Confirm TOTP setup")
+            .WithDescription("Checks a code of the new authenticator, turns the second factor on and returns the recovery codes (shown once).").ProducesProblem(StatusCodes.Status409Conflict);
+        manage.MapDelete("/totp", DisableAsync)
+            .WithName("disableTotp").WithSummary("Turn TOTP off")
+            .WithDescription("Checks a current code, removes the authenticator and the recovery codes.").ProducesProblem(StatusCodes.Status409Conflict);
+        manage.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync)
+            .WithName("regenerateRecoveryCodes").WithSummary("Replace the recovery codes")
+            .WithDescription("Checks a current code and returns new recovery codes (shown once); the old ones stop working.").ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
-    private static async Task<IResult> VerifyAsync(
+    private static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> VerifyAsync(
         SecondFactorVerifyRequest request, HttpContext http, ConvergioDb db, TotpAuthenticator totp, SecondFactors factors, SessionService sessions,
         AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
     {
@@ -189,14 +199,14 @@ public static class MfaEndpoints
         return TypedResults.Ok(new RecoveryCodesResponse(codes));
     }
 
-    private static async Task<IResult> DisableAsync(
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DisableAsync(
         [FromBody] SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, SecondFactors factors, AttemptThrottle throttle, SessionService sessions,
         AuditLog audit, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         if (await CheckCodeAsync(http, request, factors, throttle, cancellationToken) is { } refused)
         {
-            return refused;
+            return refused is ValidationProblem invalid ? invalid : (ProblemHttpResult)refused;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -210,14 +220,14 @@ public static class MfaEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> RegenerateRecoveryCodesAsync(
+    private static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem, ProblemHttpResult>> RegenerateRecoveryCodesAsync(
         SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, SecondFactors factors, AttemptThrottle throttle, AuditLog audit,
         CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         if (await CheckCodeAsync(http, request, factors, throttle, cancellationToken) is { } refused)
         {
-            return refused;
+            return refused is ValidationProblem invalid ? invalid : (ProblemHttpResult)refused;
         }
 
         var codes = await factors.ReplaceRecoveryCodesAsync(userId, cancellationToken);
@@ -227,6 +237,7 @@ public static class MfaEndpoints
     }
 
     /// <summary>TOTP must be on and the code right; attempts are limited per user so a stolen session cannot grind codes.</summary>
+    /// <returns>Null when the code is right, else a <see cref="ValidationProblem"/> or a <see cref="ProblemHttpResult"/>.</returns>
     private static async Task<IResult?> CheckCodeAsync(
         HttpContext http, SecondFactorCodeRequest request, SecondFactors factors, AttemptThrottle throttle, CancellationToken cancellationToken)
     {

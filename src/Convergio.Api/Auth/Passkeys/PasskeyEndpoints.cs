@@ -17,10 +17,16 @@ public static class PasskeyEndpoints
         var auth = app.MapGroup("/api/v1/auth").WithTags("Passkeys");
 
         // Anonymous by design: signing in with a passkey (per-IP auth limits).
-        auth.MapPost("/passkeys/login/options", LoginOptionsAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
-        auth.MapPost("/passkeys/login/complete", LoginCompleteAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+        auth.MapPost("/passkeys/login/options", LoginOptionsAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithName("passkeyLoginOptions").WithSummary("Get passkey sign-in options")
+            .WithDescription("WebAuthn assertion options for signing in with a passkey.");
+        auth.MapPost("/passkeys/login/complete", LoginCompleteAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithName("passkeyLogin").WithSummary("Sign in with a passkey")
+            .WithDescription("Checks the WebAuthn assertion and sets a two-factor session cookie.");
 
-        auth.MapGet("/passkeys", ListAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General);
+        auth.MapGet("/passkeys", ListAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General)
+            .WithName("listPasskeys").WithSummary("List my passkeys")
+            .WithDescription("The signed-in user's passkeys.");
 
         // Adding or removing a way to sign in is sensitive: recently (re)authenticated sessions only.
         var manage = auth.MapGroup("/passkeys")
@@ -28,9 +34,15 @@ public static class PasskeyEndpoints
             .RequireRecentAuthentication()
             .RequireRateLimiting(RateLimitPolicies.Admin);
         // A passkey added before the address is proven would outlive its owner's password reset.
-        manage.MapPost("/register/options", RegisterOptionsAsync).RequireVerifiedEmail();
-        manage.MapPost("/register/complete", RegisterCompleteAsync).RequireVerifiedEmail();
-        manage.MapDelete("/{id:guid}", DeleteAsync);
+        manage.MapPost("/register/options", RegisterOptionsAsync).RequireVerifiedEmail()
+            .WithName("passkeyRegistrationOptions").WithSummary("Get passkey registration options")
+            .WithDescription("WebAuthn creation options for adding a passkey.");
+        manage.MapPost("/register/complete", RegisterCompleteAsync).RequireVerifiedEmail()
+            .WithName("registerPasskey").WithSummary("Add a passkey")
+            .WithDescription("Checks the WebAuthn attestation and stores the passkey; 409 when it is already registered.").ProducesProblem(StatusCodes.Status409Conflict);
+        manage.MapDelete("/{id:guid}", DeleteAsync)
+            .WithName("deletePasskey").WithSummary("Remove a passkey")
+            .WithDescription("Removes one of the signed-in user's passkeys.");
         return app;
     }
 
