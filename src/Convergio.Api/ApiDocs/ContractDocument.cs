@@ -110,6 +110,7 @@ internal sealed class ContractDocument : IOpenApiDocumentTransformer
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = report } },
             };
         }
+        responses["429"] = ContractComponents.ProblemResponse(document, ErrorResponses.TooManyRequestsDescription);
         var operation = new OpenApiOperation
         {
             OperationId = operationId,

@@ -15,6 +15,8 @@ namespace Convergio.Api.ApiDocs;
 /// </summary>
 internal sealed class ErrorResponses(IAuthorizationPolicyProvider policies) : IOpenApiOperationTransformer
 {
+    public const string TooManyRequestsDescription = "Too many requests: wait `Retry-After` seconds (also `retryAfter` in the body).";
+
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var document = context.Document!;
@@ -52,7 +54,7 @@ internal sealed class ErrorResponses(IAuthorizationPolicyProvider policies) : IO
         }
         if (facts.IsRateLimited || responses.ContainsKey("429"))
         {
-            Set(responses, 429, document, "Too many requests: wait `Retry-After` seconds (also `retryAfter` in the body).");
+            Set(responses, 429, document, TooManyRequestsDescription);
         }
         Set(responses, 503, document, "The database is unreachable: retry after `Retry-After` seconds.");
 
