@@ -1700,7 +1700,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -1815,7 +1815,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -1930,7 +1930,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -2043,7 +2043,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -2375,7 +2375,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -2675,7 +2675,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description A CSP violation report (report-uri or Reporting API format). */
+        requestBody: {
+            content: {
+                "application/csp-report": Record<string, never>;
+                "application/reports+json": Record<string, never>;
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             /** @description No Content */
             204: {
@@ -2689,8 +2696,50 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request is malformed, or a field is invalid (`errors` names each field). */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Refused. Problem types: `https://convergio.io/problems/origin-not-allowed`. */
             403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this endpoint accepts. */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
+            415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -2742,7 +2791,12 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description A Stripe event, signed in the Stripe-Signature header. */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -2758,8 +2812,50 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookReceipt"];
                 };
             };
+            /** @description The request is malformed, or a field is invalid (`errors` names each field). */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Refused. Problem types: `https://convergio.io/problems/origin-not-allowed`. */
             403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this endpoint accepts. */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
+            415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -2901,7 +2997,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3014,7 +3110,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3279,7 +3375,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3491,7 +3587,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3929,7 +4025,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4423,7 +4519,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4698,7 +4794,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5043,7 +5139,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5373,7 +5469,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5585,7 +5681,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6229,7 +6325,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6455,7 +6551,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6695,7 +6791,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6836,7 +6932,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6979,7 +7075,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7163,7 +7259,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7458,7 +7554,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7917,7 +8013,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The body is not UTF-8 JSON (`https://convergio.io/problems/unsupported-charset` for another charset). */
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
             415: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];

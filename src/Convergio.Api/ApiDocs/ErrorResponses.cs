@@ -50,7 +50,7 @@ internal sealed class ErrorResponses(IAuthorizationPolicyProvider policies) : IO
         if (hasBody)
         {
             Set(responses, 413, document, "The body is larger than this endpoint accepts.");
-            Set(responses, 415, document, $"The body is not UTF-8 JSON (`{ProblemTypes.UnsupportedCharset}` for another charset).", [ProblemTypes.UnsupportedCharset]);
+            Set(responses, 415, document, $"The body is not in a media type this operation reads, or not UTF-8 (`{ProblemTypes.UnsupportedCharset}`).", [ProblemTypes.UnsupportedCharset]);
         }
         if (facts.IsRateLimited || responses.ContainsKey("429"))
         {

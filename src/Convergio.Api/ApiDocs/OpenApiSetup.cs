@@ -16,6 +16,7 @@ public static class OpenApiSetup
             builder.Services.AddOpenApi(options =>
             {
                 options.AddDocumentTransformer<ContractDocument>();
+                options.AddOperationTransformer<RawBodyDocuments>();
                 options.AddOperationTransformer<SuccessAlternatives>();
                 options.AddOperationTransformer<OperationSecurity>();
                 options.AddOperationTransformer<ErrorResponses>();

@@ -54,6 +54,8 @@ public static partial class StripeWebhooks
             .AllowPublic()
             .RequireRateLimiting(RateLimitPolicies.General)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            // The handler reads the raw body itself (the signature covers its bytes).
+            .DescribesRawBody("A Stripe event, signed in the Stripe-Signature header.", "application/json")
             .WithName("receiveStripeWebhook").WithSummary("Receive a Stripe event")
             .WithDescription("Stripe calls this; the Stripe-Signature header is checked against the configured secrets (503 when none). An event already processed is acknowledged again.");
         return app;
