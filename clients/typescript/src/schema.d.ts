@@ -891,7 +891,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a passkey
-         * @description Checks the WebAuthn assertion and sets a two-factor session cookie. Public: needs no session.
+         * @description Checks the WebAuthn assertion and sets a two-factor session cookie; 401 when it is not accepted. Public: needs no session.
          */
         post: operations["passkeyLogin"];
         delete?: never;
@@ -1775,6 +1775,20 @@ export interface operations {
             };
             /** @description The request is malformed, or a field is invalid (`errors` names each field). */
             400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The credentials were not accepted. */
+            401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7219,6 +7233,20 @@ export interface operations {
             };
             /** @description The request is malformed, or a field is invalid (`errors` names each field). */
             400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The credentials were not accepted. */
+            401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];

@@ -34,6 +34,10 @@ internal sealed class ErrorResponses(IAuthorizationPolicyProvider policies) : IO
         {
             Set(responses, 401, document, "No valid session (missing, expired or revoked, or still owing its second factor).");
         }
+        else if (responses.ContainsKey("401"))
+        {
+            Set(responses, 401, document, "The credentials were not accepted.");
+        }
         var forbidden = ForbiddenTypes(facts, metadata).ToList();
         if (forbidden.Count > 0 || responses.ContainsKey("403"))
         {
@@ -57,6 +61,13 @@ internal sealed class ErrorResponses(IAuthorizationPolicyProvider policies) : IO
             Set(responses, 429, document, TooManyRequestsDescription);
         }
         Set(responses, 503, document, "The database is unreachable: retry after `Retry-After` seconds.");
+
+        // In status order, whatever order the generator and the rules above added them in.
+        foreach (var (status, response) in responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList())
+        {
+            responses.Remove(status);
+            responses.Add(status, response);
+        }
 
         if (facts.IsRateLimited)
         {

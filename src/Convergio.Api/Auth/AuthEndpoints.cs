@@ -26,7 +26,7 @@ public static class AuthEndpoints
             .WithDescription("Creates an account from email and password. With email verification required (the Production default) it answers 202 alike for new and taken addresses and opens no session; otherwise 201 with the user and a session cookie, or 409 for a taken address.").ProducesProblem(StatusCodes.Status409Conflict);
         auth.MapPost("/login", SignInEndpoints.LoginAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth)
             .WithName("login").WithSummary("Sign in with email and password")
-            .WithDescription("Checks the password and sets the session cookie. The body is the user, or `{ mfaRequired: true, methods }` when a second factor is owed: the session is then pending until POST /api/v1/auth/mfa/verify. Limited per client IP and per account.").ProducesProblemType(StatusCodes.Status403Forbidden, ProblemTypes.EmailVerificationRequired);
+            .WithDescription("Checks the password and sets the session cookie. The body is the user, or `{ mfaRequired: true, methods }` when a second factor is owed: the session is then pending until POST /api/v1/auth/mfa/verify. Limited per client IP and per account.").ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblemType(StatusCodes.Status403Forbidden, ProblemTypes.EmailVerificationRequired);
         auth.MapPost("/forgot-password", PasswordEndpoints.ForgotPasswordAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth)
             .WithName("forgotPassword").WithSummary("Ask for a password reset link")
             .WithDescription("Mails a single-use reset link (valid 30 minutes) when an account exists; answers 202 alike either way.");

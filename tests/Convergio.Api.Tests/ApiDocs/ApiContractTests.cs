@@ -26,7 +26,7 @@ public sealed partial class ApiContractTests
         await using var factory = new ConvergioFactory();
         using var client = factory.CreateClient();
         var generated = await client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
-        var fresh = Path.Combine(factory.DataDirectory, "openapi.json");
+        var fresh = Path.Combine(Directory.CreateTempSubdirectory("convergio-openapi-").FullName, "openapi.json");
         await File.WriteAllTextAsync(fresh, generated, TestContext.Current.CancellationToken);
 
         var committed = await File.ReadAllTextAsync(CommittedPath, TestContext.Current.CancellationToken);

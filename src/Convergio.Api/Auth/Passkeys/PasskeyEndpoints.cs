@@ -22,7 +22,7 @@ public static class PasskeyEndpoints
             .WithDescription("WebAuthn assertion options for signing in with a passkey.");
         auth.MapPost("/passkeys/login/complete", LoginCompleteAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth)
             .WithName("passkeyLogin").WithSummary("Sign in with a passkey")
-            .WithDescription("Checks the WebAuthn assertion and sets a two-factor session cookie.");
+            .WithDescription("Checks the WebAuthn assertion and sets a two-factor session cookie; 401 when it is not accepted.").ProducesProblem(StatusCodes.Status401Unauthorized);
 
         auth.MapGet("/passkeys", ListAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General)
             .WithName("listPasskeys").WithSummary("List my passkeys")
