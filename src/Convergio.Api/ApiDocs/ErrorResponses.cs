@@ -63,9 +63,10 @@ internal sealed class ErrorResponses(IAuthorizationPolicyProvider policies) : IO
         Set(responses, 503, document, "The database is unreachable: retry after `Retry-After` seconds.");
 
         // In status order, whatever order the generator and the rules above added them in.
-        foreach (var (status, response) in responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList())
+        var ordered = responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        responses.Clear();
+        foreach (var (status, response) in ordered)
         {
-            responses.Remove(status);
             responses.Add(status, response);
         }
 
