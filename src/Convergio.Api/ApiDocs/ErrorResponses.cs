@@ -41,7 +41,7 @@ internal sealed class ErrorResponses(IAuthorizationPolicyProvider policies) : IO
         var forbidden = ForbiddenTypes(facts, metadata).ToList();
         if (forbidden.Count > 0 || responses.ContainsKey("403"))
         {
-            Set(responses, 403, document, "Refused. Problem types: " + string.Join(", ", forbidden.Select(t => $"`{t}`")) + ".", forbidden);
+            Set(responses, 403, document, forbidden.Count == 0 ? "Refused." : "Refused. Problem types: " + string.Join(", ", forbidden.Select(t => $"`{t}`")) + ".", forbidden);
         }
         if (parameters.Any(p => p.In == ParameterLocation.Path) || responses.ContainsKey("404"))
         {

@@ -118,6 +118,10 @@ public sealed partial class ApiContractTests
             }
             var declared = operation["x-convergio-assurance"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
             Assert.True(expected.Order().SequenceEqual(declared.Order()), $"{route.Key}: x-convergio-assurance is [{string.Join(", ", declared)}], the endpoint requires [{string.Join(", ", expected)}]");
+            foreach (var type in expected.Select(AssuranceProblemType).Distinct())
+            {
+                Assert.True(ProblemTypesOf(operation, "403").Contains(type), $"{route.Key}: its 403 does not list {type}");
+            }
 
             var description = operation["description"]!.GetValue<string>();
             Assert.True(platformAdmin == description.Contains("platform administrator", StringComparison.Ordinal), $"{route.Key}: the description must say whether a platform administrator is needed");
@@ -195,6 +199,13 @@ public sealed partial class ApiContractTests
         document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject()
             .Where(o => o.Key != "parameters")
             .Select(o => ($"{o.Key.ToUpperInvariant()} {path.Key}", o.Value!.AsObject())));
+
+    private static string AssuranceProblemType(string assurance) => assurance switch
+    {
+        "second-factor" => ProblemTypes.MfaRequired,
+        "recent-authentication" => ProblemTypes.ReauthenticationRequired,
+        _ => ProblemTypes.EmailVerificationRequired,
+    };
 
     private static IReadOnlyList<string> ProblemTypesOf(JsonObject operation, string status) =>
         operation["responses"]?[status]?["x-convergio-problem-types"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
