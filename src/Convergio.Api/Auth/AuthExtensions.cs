@@ -28,6 +28,8 @@ public static class AuthExtensions
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddScoped<AttemptThrottle>();
         builder.Services.AddHostedService<SessionPurge>();
+        builder.Services.AddSingleton<PasswordResetSignal>();
+        builder.Services.AddHostedService<PasswordResetDispatcher>();
 
         builder.Services.AddAuthentication(AuthNames.Scheme)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(AuthNames.Scheme, null);
