@@ -1,5 +1,6 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
+using Convergio.Api.Auth.Notifications;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Data;
 using Convergio.Api.Tenancy;
@@ -66,7 +67,8 @@ public static class AdminEndpoints
     }
 
     private static async Task<Results<Ok<AdminUserResponse>, ProblemHttpResult>> DisableAsync(
-        Guid id, HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, SecurityNotifier notifier, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (id == http.User.GetUserId())
         {
@@ -79,6 +81,10 @@ public static class AdminEndpoints
             return NoSuchUser();
         }
         var now = time.GetUtcNow().UtcDateTime;
+        if (user.DisabledAt is null)
+        {
+            await notifier.NotifyAsync(user, SecurityNotices.AccountDisabled, byTheOwner: false);
+        }
         user.DisabledAt ??= now;
         user.UpdatedAt = now;
         // The session handler already refuses a disabled user's cookies; deleting the rows ends them for good.

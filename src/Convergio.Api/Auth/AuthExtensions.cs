@@ -1,3 +1,4 @@
+using Convergio.Api.Auth.Notifications;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Edge;
 using Microsoft.AspNetCore.Authentication;
@@ -26,6 +27,7 @@ public static class AuthExtensions
         builder.Services.AddSingleton<DeviceCookies>();
         builder.Services.AddSingleton<IKnownDevices>(services => services.GetRequiredService<DeviceCookies>());
         builder.Services.AddScoped<SessionService>();
+        builder.Services.AddScoped<SecurityNotifier>();
         builder.Services.AddScoped<AttemptThrottle>();
         builder.Services.AddHostedService<SessionPurge>();
         builder.Services.AddSingleton<PasswordResetSignal>();

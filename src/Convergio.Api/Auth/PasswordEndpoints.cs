@@ -1,6 +1,7 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.Mfa;
+using Convergio.Api.Auth.Notifications;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Csrf;
 using Convergio.Api.Data;
@@ -18,7 +19,7 @@ internal static class PasswordEndpoints
 
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
-        AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        AuditLog audit, SecurityNotifier notifier, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         if (await throttle.TryTakeAsync(AttemptThrottle.ChangePasswordKey(userId), ChangePasswordAttempts, ChangePasswordWindow, cancellationToken) is { } wait)
@@ -41,6 +42,7 @@ internal static class PasswordEndpoints
         user.UpdatedAt = time.GetUtcNow().UtcDateTime;
         await InvalidateResetTokensAsync(db, user.Id, user.UpdatedAt, cancellationToken);
         audit.Record(AuthAuditActions.PasswordChanged, targetType: "user", targetId: user.Id.ToString());
+        await notifier.NotifyAsync(user, SecurityNotices.PasswordChanged);
         await db.SaveChangesAsync(cancellationToken);
         await sessions.RevokeAllAsync(user.Id, keep: http.User.FindSessionId(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -75,7 +77,7 @@ internal static class PasswordEndpoints
 
     internal static async Task<Results<NoContent, ValidationProblem>> ResetPasswordAsync(
         ResetPasswordRequest request, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle, LayeredRateLimiter limiter,
-        EmailVerificationMailer verification, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        EmailVerificationMailer verification, AuditLog audit, SecurityNotifier notifier, TimeProvider time, CancellationToken cancellationToken)
     {
         var invalid = ApiProblems.Invalid("token", "The reset link is invalid, expired or already used.");
         if (string.IsNullOrEmpty(request.Token))
@@ -117,6 +119,7 @@ internal static class PasswordEndpoints
 
         audit.Record(AuthAuditActions.PasswordReset, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString(),
             data: factorsRemoved > 0 ? new { factorsRemoved } : null);
+        await notifier.NotifyAsync(user, SecurityNotices.PasswordReset);
         await db.SaveChangesAsync(cancellationToken);
         await sessions.RevokeAllAsync(user.Id, keep: null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

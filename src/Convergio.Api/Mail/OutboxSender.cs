@@ -114,7 +114,7 @@ internal sealed class OutboxSender(
         {
             MessageId = $"{email.Id:N}@convergio",
             Subject = email.Subject,
-            Body = new TextPart("plain") { Text = email.TextBody },
+            Body = new BodyBuilder { TextBody = email.TextBody, HtmlBody = email.HtmlBody }.ToMessageBody(),
             Date = new DateTimeOffset(email.CreatedAt, TimeSpan.Zero),
         };
         message.From.Add(MailboxAddress.Parse(options.Value.From));

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Convergio.Api.Auth.Notifications;
 using Convergio.Api.Audit;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.StepUp;
@@ -50,7 +52,7 @@ public static class MfaEndpoints
 
     private static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> VerifyAsync(
         SecondFactorVerifyRequest request, HttpContext http, ConvergioDb db, TotpAuthenticator totp, SecondFactors factors, SessionService sessions,
-        AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
+        AuditLog audit, SecurityNotifier notifier, SecurityMetrics metrics, CancellationToken cancellationToken)
     {
         if (http.User.FindFirst(ConvergioClaims.SecondFactorPending) is null)
         {
@@ -106,7 +108,10 @@ public static class MfaEndpoints
         if (method == SessionMethods.PasswordAndRecoveryCode)
         {
             audit.Record(MfaAuditActions.RecoveryCodeUsed, targetType: "user", targetId: userId.ToString());
+            var left = await db.RecoveryCodes.CountAsync(c => c.UserId == userId && c.UsedAt == null, cancellationToken);
+            await notifier.NotifyAsync(user, SecurityNotices.RecoveryCodeUsed, left.ToString(CultureInfo.InvariantCulture));
         }
+        await notifier.NotifyIfNewDeviceAsync(http, user);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -157,7 +162,7 @@ public static class MfaEndpoints
 
     private static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
         SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, TotpAuthenticator totp, SecondFactors factors, SessionService sessions,
-        AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        AuditLog audit, SecurityNotifier notifier, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var credential = await db.TotpCredentials.AsNoTracking().SingleOrDefaultAsync(t => t.UserId == userId, cancellationToken);
@@ -189,6 +194,7 @@ public static class MfaEndpoints
         // Sessions opened elsewhere with the password alone (perhaps by whoever else knows it) do not outlive the new factor.
         var othersEnded = await sessions.RevokeAllAsync(userId, keep: session.Id, cancellationToken);
         audit.Record(MfaAuditActions.Enabled, targetType: "user", targetId: userId.ToString(), data: new { otherSessionsEnded = othersEnded });
+        await notifier.NotifyAsync(session.User!, SecurityNotices.TotpEnabled);
 
         // The code just proved the second factor: the session is upgraded, under a new token.
         var method = SessionMethods.IsMultiFactor(session.Method) ? session.Method : SessionMethods.PasswordAndTotp;
@@ -201,7 +207,7 @@ public static class MfaEndpoints
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DisableAsync(
         [FromBody] SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, SecondFactors factors, AttemptThrottle throttle, SessionService sessions,
-        AuditLog audit, CancellationToken cancellationToken)
+        AuditLog audit, SecurityNotifier notifier, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         if (await CheckCodeAsync(http, request, factors, throttle, cancellationToken) is { } refused)
@@ -215,6 +221,7 @@ public static class MfaEndpoints
         // As after a password change: a change to how the account signs in ends its other sessions.
         var othersEnded = await sessions.RevokeAllAsync(userId, keep: http.User.FindSessionId(), cancellationToken);
         audit.Record(MfaAuditActions.Disabled, targetType: "user", targetId: userId.ToString(), data: new { otherSessionsEnded = othersEnded });
+        await notifier.NotifyAsync(userId, SecurityNotices.TotpDisabled);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.NoContent();
@@ -222,7 +229,7 @@ public static class MfaEndpoints
 
     private static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem, ProblemHttpResult>> RegenerateRecoveryCodesAsync(
         SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, SecondFactors factors, AttemptThrottle throttle, AuditLog audit,
-        CancellationToken cancellationToken)
+        SecurityNotifier notifier, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         if (await CheckCodeAsync(http, request, factors, throttle, cancellationToken) is { } refused)
@@ -232,6 +239,7 @@ public static class MfaEndpoints
 
         var codes = await factors.ReplaceRecoveryCodesAsync(userId, cancellationToken);
         audit.Record(MfaAuditActions.RecoveryCodesRegenerated, targetType: "user", targetId: userId.ToString());
+        await notifier.NotifyAsync(userId, SecurityNotices.RecoveryCodesRegenerated);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(new RecoveryCodesResponse(codes));
     }

@@ -1,3 +1,4 @@
+using Convergio.Api.Auth.Notifications;
 using Convergio.Api.Audit;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.Mfa;
@@ -54,8 +55,8 @@ public static class PasskeyEndpoints
     }
 
     private static async Task<Results<Created<PasskeyResponse>, ProblemHttpResult>> RegisterCompleteAsync(
-        PasskeyRegistrationRequest request, HttpContext http, ConvergioDb db, PasskeyCeremonies ceremonies, AuditLog audit, TimeProvider time,
-        CancellationToken cancellationToken)
+        PasskeyRegistrationRequest request, HttpContext http, ConvergioDb db, PasskeyCeremonies ceremonies, AuditLog audit, SecurityNotifier notifier,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var outcome = await ceremonies.CompleteRegistrationAsync(userId, request.Credential, cancellationToken);
@@ -81,6 +82,7 @@ public static class PasskeyEndpoints
         };
         db.Passkeys.Add(passkey);
         audit.Record(PasskeyAuditActions.Registered, targetType: "passkey", targetId: passkey.Id.ToString());
+        await notifier.NotifyAsync(userId, SecurityNotices.PasskeyAdded, passkey.Name);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -97,7 +99,7 @@ public static class PasskeyEndpoints
 
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> LoginCompleteAsync(
         AuthenticatorAssertionRawResponse response, HttpContext http, ConvergioDb db, PasskeyCeremonies ceremonies, SessionService sessions,
-        SecondFactors factors, AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
+        SecondFactors factors, AuditLog audit, SecurityNotifier notifier, SecurityMetrics metrics, CancellationToken cancellationToken)
     {
         var outcome = await ceremonies.CompleteAssertionAsync(WebAuthnPurposes.Login, userId: null, response, cancellationToken);
         var user = outcome.Value is { } used
@@ -118,6 +120,7 @@ public static class PasskeyEndpoints
         var session = sessions.Start(http, user, SessionMethods.Passkey);
         audit.Record(PasskeyAuditActions.Used, actorUserId: user.Id, targetType: "passkey", targetId: outcome.Value!.Id.ToString(), data: new { purpose = WebAuthnPurposes.Login });
         audit.Record(AuthAuditActions.LoginSucceeded, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString(), data: new { method = SessionMethods.Passkey });
+        await notifier.NotifyIfNewDeviceAsync(http, user);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         sessions.SetCookies(http, session);
@@ -132,7 +135,8 @@ public static class PasskeyEndpoints
         return TypedResults.Ok(passkeys.Select(PasskeyResponse.From).ToList());
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext http, ConvergioDb db, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        Guid id, HttpContext http, ConvergioDb db, AuditLog audit, SecurityNotifier notifier, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var passkey = await db.Passkeys.SingleOrDefaultAsync(p => p.Id == id && p.UserId == userId, cancellationToken);
@@ -142,6 +146,7 @@ public static class PasskeyEndpoints
         }
         db.Passkeys.Remove(passkey);
         audit.Record(PasskeyAuditActions.Removed, targetType: "passkey", targetId: id.ToString());
+        await notifier.NotifyAsync(userId, SecurityNotices.PasskeyRemoved, passkey.Name);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }
