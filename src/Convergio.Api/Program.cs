@@ -22,6 +22,7 @@ using Convergio.Api.Tenancy;
 try
 {
     var builder = WebApplication.CreateBuilder(HostEnvironmentName.StartOptions(args));
+    builder.IsolateBuildTimeHost();
 
     builder.Services.AddSingleton(TimeProvider.System);
 

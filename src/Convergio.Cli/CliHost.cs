@@ -1,5 +1,6 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Data;
+using Convergio.Api.Hosting;
 using Convergio.Api.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -57,10 +58,10 @@ internal static class CliHost
         return pending == 0 ? null : $"The database schema is behind by {pending} migration(s): {RunMigrate}.";
     }
 
-    private static IHostEnvironment Environment(IConfiguration configuration) => new CliEnvironment
+    /// <summary>The environment the server would run in with this configuration (Production when none is named).</summary>
+    internal static IHostEnvironment Environment(IConfiguration configuration) => new CliEnvironment
     {
-        // The CLI is an operator's tool: without a setting it assumes Production.
-        EnvironmentName = configuration["ASPNETCORE_ENVIRONMENT"] ?? Environments.Production,
+        EnvironmentName = HostEnvironmentName.Resolve([], name => configuration[name]),
         ContentRootPath = Directory.GetCurrentDirectory(),
     };
 

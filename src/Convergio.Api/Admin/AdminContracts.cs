@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Convergio.Api.Auth;
 
 namespace Convergio.Api.Admin;
@@ -7,7 +8,7 @@ public sealed record AdminUserResponse(Guid Id, string Email, string? FullName, 
     public static AdminUserResponse From(User u) => new(u.Id, u.Email, u.FullName, u.IsPlatformAdmin, u.DisabledAt, u.CreatedAt);
 }
 
-public sealed record UserSearch(string? Email);
+public sealed record UserSearch([FromQuery(Name = "email")] string? Email);
 
 public sealed record SessionsRevokedResponse(int Revoked);
 

@@ -1,5 +1,6 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
+using Convergio.Api.Auth.Notifications;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Data;
 using Convergio.Api.Tenancy;
@@ -17,12 +18,22 @@ public static class AdminEndpoints
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
         var admin = app.MapPlatformAdminGroup("/api/v1/admin").WithTags("Admin");
-        admin.MapGet("/users", ListUsersAsync).AuditDenied(AdminAuditActions.UsersListed);
+        admin.MapGet("/users", ListUsersAsync).AuditDenied(AdminAuditActions.UsersListed)
+            .WithName("listUsers").WithSummary("List users")
+            .WithDescription("Users, optionally by email, paged.");
         // Sensitive: account state and sessions.
-        admin.MapPost("/users/{id:guid}/disable", DisableAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserDisabled);
-        admin.MapPost("/users/{id:guid}/enable", EnableAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserEnabled);
-        admin.MapDelete("/users/{id:guid}/sessions", RevokeSessionsAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserSessionsRevoked);
-        admin.MapGet("/audit", ReadAuditAsync).AuditDenied(AdminAuditActions.AuditRead);
+        admin.MapPost("/users/{id:guid}/disable", DisableAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserDisabled)
+            .WithName("disableUser").WithSummary("Disable a user")
+            .WithDescription("Disables the account and ends its sessions; 409 for your own account.").ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapPost("/users/{id:guid}/enable", EnableAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserEnabled)
+            .WithName("enableUser").WithSummary("Enable a user")
+            .WithDescription("Lets a disabled account sign in again.");
+        admin.MapDelete("/users/{id:guid}/sessions", RevokeSessionsAsync).RequireRecentAuthentication().AuditDenied(AdminAuditActions.UserSessionsRevoked)
+            .WithName("revokeUserSessions").WithSummary("Revoke a user's sessions")
+            .WithDescription("Ends every session of the user and says how many.");
+        admin.MapGet("/audit", ReadAuditAsync).AuditDenied(AdminAuditActions.AuditRead)
+            .WithName("searchAudit").WithSummary("Search the audit log")
+            .WithDescription("Audit events across the platform by actor, organization, action and period, paged.").WithTags("Audit");
         return app;
     }
 
@@ -56,7 +67,8 @@ public static class AdminEndpoints
     }
 
     private static async Task<Results<Ok<AdminUserResponse>, ProblemHttpResult>> DisableAsync(
-        Guid id, HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, HttpContext http, ConvergioDb db, SessionService sessions, AuditLog audit, SecurityNotifier notifier, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (id == http.User.GetUserId())
         {
@@ -69,6 +81,10 @@ public static class AdminEndpoints
             return NoSuchUser();
         }
         var now = time.GetUtcNow().UtcDateTime;
+        if (user.DisabledAt is null)
+        {
+            await notifier.NotifyAsync(user, SecurityNotices.AccountDisabled, byTheOwner: false);
+        }
         user.DisabledAt ??= now;
         user.UpdatedAt = now;
         // The session handler already refuses a disabled user's cookies; deleting the rows ends them for good.

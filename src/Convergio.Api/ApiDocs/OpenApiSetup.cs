@@ -3,14 +3,24 @@ using Scalar.AspNetCore;
 
 namespace Convergio.Api.ApiDocs;
 
-/// <summary>The OpenAPI document and the Scalar UI, in Development only.</summary>
+/// <summary>
+/// The OpenAPI document and the Scalar UI, served in Development only; the build writes the same
+/// document to docs/openapi.json, the contract integrators read (docs/api-contract.md).
+/// </summary>
 public static class OpenApiSetup
 {
     public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
     {
         if (builder.Environment.IsDevelopment())
         {
-            builder.Services.AddOpenApi();
+            builder.Services.AddOpenApi(options =>
+            {
+                options.AddDocumentTransformer<ContractDocument>();
+                options.AddOperationTransformer<RawBodyDocuments>();
+                options.AddOperationTransformer<SuccessAlternatives>();
+                options.AddOperationTransformer<OperationSecurity>();
+                options.AddOperationTransformer<ErrorResponses>();
+            });
         }
         return builder;
     }

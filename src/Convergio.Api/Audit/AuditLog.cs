@@ -11,7 +11,7 @@ namespace Convergio.Api.Audit;
 /// </summary>
 public sealed class AuditLog(ConvergioDb db, IHttpContextAccessor httpContextAccessor, TimeProvider time)
 {
-    private const int MaxUserAgentLength = 512;
+    public const int MaxUserAgentLength = 512;
 
     public AuditEvent Record(
         string action,
@@ -23,7 +23,6 @@ public sealed class AuditLog(ConvergioDb db, IHttpContextAccessor httpContextAcc
         object? data = null)
     {
         var http = httpContextAccessor.HttpContext;
-        var userAgent = http?.Request.Headers.UserAgent.ToString();
         var auditEvent = new AuditEvent
         {
             OccurredAt = AuditChain.TruncateToMicroseconds(time.GetUtcNow().UtcDateTime),
@@ -34,12 +33,19 @@ public sealed class AuditLog(ConvergioDb db, IHttpContextAccessor httpContextAcc
             TargetId = targetId,
             Outcome = outcome,
             Ip = http?.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = string.IsNullOrEmpty(userAgent) ? null : userAgent[..Math.Min(userAgent.Length, MaxUserAgentLength)],
+            UserAgent = UserAgentOf(http),
             RequestId = http?.TraceIdentifier,
             Data = data is null ? null : JsonSerializer.Serialize(data, JsonSerializerOptions.Web),
         };
         db.AuditEvents.Add(auditEvent);
         return auditEvent;
+    }
+
+    /// <summary>The request's user agent as events store it: at most <see cref="MaxUserAgentLength"/> characters, null when absent.</summary>
+    public static string? UserAgentOf(HttpContext? http)
+    {
+        var userAgent = http?.Request.Headers.UserAgent.ToString();
+        return string.IsNullOrEmpty(userAgent) ? null : userAgent[..Math.Min(userAgent.Length, MaxUserAgentLength)];
     }
 }
 
@@ -70,8 +76,11 @@ public static class AuditExtensions
 
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapPlatformAdminGroup("/api/v1/admin/audit");
-        admin.MapGet("/export", AuditExport.ExportAsync);
+        var admin = app.MapPlatformAdminGroup("/api/v1/admin/audit").WithTags("Audit");
+        admin.MapGet("/export", AuditExport.ExportAsync)
+            .WithName("exportAudit").WithSummary("Export the audit log")
+            .WithDescription("Streams the events of a period as CSV or JSON lines (`format`), for archiving outside the platform.").WithTags("Audit")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv", "application/x-ndjson");
         return app;
     }
 }

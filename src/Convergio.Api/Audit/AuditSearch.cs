@@ -1,10 +1,26 @@
+using Microsoft.AspNetCore.Mvc;
 using Convergio.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Convergio.Api.Audit;
 
 /// <summary>Query-string filters of the audit readers: <c>?actor=&amp;org=&amp;action=&amp;from=&amp;to=</c> (to is exclusive).</summary>
-public sealed record AuditFilter(Guid? Actor, Guid? Org, string? Action, DateTimeOffset? From, DateTimeOffset? To);
+public sealed record AuditFilter(
+    [FromQuery(Name = "actor")] Guid? Actor,
+    [FromQuery(Name = "org")] Guid? Org,
+    [FromQuery(Name = "action")] string? Action,
+    [FromQuery(Name = "from")] DateTimeOffset? From,
+    [FromQuery(Name = "to")] DateTimeOffset? To);
+
+/// <summary>The filter of an organization's own audit log: the organization is the route's, so there is no <c>org</c> parameter.</summary>
+public sealed record OrgAuditFilter(
+    [FromQuery(Name = "actor")] Guid? Actor,
+    [FromQuery(Name = "action")] string? Action,
+    [FromQuery(Name = "from")] DateTimeOffset? From,
+    [FromQuery(Name = "to")] DateTimeOffset? To)
+{
+    public AuditFilter InOrganization() => new(Actor, null, Action, From, To);
+}
 
 /// <summary>An event as the audit readers show it; <c>Seq</c> is null until the sealer has chained it.</summary>
 public sealed record AuditEventResponse(

@@ -1,3 +1,4 @@
+using Convergio.Api.Auth.Notifications;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Edge;
 using Microsoft.AspNetCore.Authentication;
@@ -28,6 +29,7 @@ public static class AuthExtensions
         builder.Services.AddSingleton<DeviceCookies>();
         builder.Services.AddSingleton<IKnownDevices>(services => services.GetRequiredService<DeviceCookies>());
         builder.Services.AddScoped<SessionService>();
+        builder.Services.AddScoped<SecurityNotifier>();
         builder.Services.AddScoped<AttemptThrottle>();
         builder.Services.AddHostedService<SessionPurge>();
         builder.Services.AddSingleton<SessionCache>();
@@ -37,6 +39,8 @@ public static class AuthExtensions
         builder.Services.AddHostedService<SessionInvalidationListener>();
         builder.Services.AddSingleton<LastSeenWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LastSeenWriter>());
+        builder.Services.AddSingleton<PasswordResetSignal>();
+        builder.Services.AddHostedService<PasswordResetDispatcher>();
 
         builder.Services.AddAuthentication(AuthNames.Scheme)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(AuthNames.Scheme, null);

@@ -36,9 +36,13 @@ public sealed class AuthOptions
     [Required, Url]
     public string SignInUrl { get; set; } = "https://app.convergio.io/login";
 
-    /// <summary>The page that asks for a reset link, linked from the same mail.</summary>
+    /// <summary>The page that asks for a reset link, linked from the same mail and from security notices.</summary>
     [Required, Url]
     public string ForgotPasswordUrl { get; set; } = "https://app.convergio.io/forgot-password";
+
+    /// <summary>The account's sessions page (sign out everywhere else), linked from security notices.</summary>
+    [Required, Url]
+    public string SessionsUrl { get; set; } = "https://app.convergio.io/account/sessions";
 
     [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
     public TimeSpan ResetTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);

@@ -30,9 +30,7 @@ internal sealed class AuthorizationResultChain : IAuthorizationMiddlewareResultH
         var endpoint = context.GetEndpoint();
         if (authorizeResult.Forbidden && endpoint?.Metadata.GetMetadata<AuditDeniedAttempts>() is { } audited)
         {
-            context.RequestServices.GetRequiredService<AuditLog>()
-                .Record(audited.Action, AuditOutcomes.Denied, data: new { reason = "policy", route = context.Request.Path.Value });
-            await context.RequestServices.GetRequiredService<ConvergioDb>().SaveChangesAsync(context.RequestAborted);
+            await RecordDeniedAsync(context, audited.Action, data: new { reason = "policy", route = context.Request.Path.Value });
         }
 
         if (AssuranceOnlyFailure(authorizeResult) is { } requirement)
@@ -62,12 +60,17 @@ internal sealed class AuthorizationResultChain : IAuthorizationMiddlewareResultH
     {
         if (requirement.DeniedAuditAction is { } action)
         {
-            var audit = context.RequestServices.GetRequiredService<AuditLog>();
-            audit.Record(action, AuditOutcomes.Denied, targetType: "endpoint", targetId: Truncate($"{context.Request.Method} {context.Request.Path}"));
-            await context.RequestServices.GetRequiredService<ConvergioDb>().SaveChangesAsync(context.RequestAborted);
+            await RecordDeniedAsync(context, action, targetType: "endpoint", targetId: Truncate($"{context.Request.Method} {context.Request.Path}"));
         }
 
         await ApiProblems.WriteAsync(context, StatusCodes.Status403Forbidden, requirement.Detail, requirement.ProblemType);
+    }
+
+    /// <summary>Saves the refusal's audit event at once: the response that follows ends the request without a save of its own.</summary>
+    private static async Task RecordDeniedAsync(HttpContext context, string action, string? targetType = null, string? targetId = null, object? data = null)
+    {
+        context.RequestServices.GetRequiredService<AuditLog>().Record(action, AuditOutcomes.Denied, targetType: targetType, targetId: targetId, data: data);
+        await context.RequestServices.GetRequiredService<ConvergioDb>().SaveChangesAsync(context.RequestAborted);
     }
 
     private static string Truncate(string value) => value.Length <= 100 ? value : value[..100];

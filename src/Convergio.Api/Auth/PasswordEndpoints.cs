@@ -1,16 +1,14 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.Mfa;
+using Convergio.Api.Auth.Notifications;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Csrf;
 using Convergio.Api.Data;
 using Convergio.Api.Edge;
-using Convergio.Api.Mail;
 using Convergio.Api.Observability;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 namespace Convergio.Api.Auth;
 
 /// <summary>Password change (signed in, recently authenticated) and recovery by a mailed link.</summary>
@@ -19,9 +17,9 @@ internal static class PasswordEndpoints
     private const int ChangePasswordAttempts = 3;
     private static readonly TimeSpan ChangePasswordWindow = TimeSpan.FromMinutes(15);
 
-    internal static async Task<IResult> ChangePasswordAsync(
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
-        AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        AuditLog audit, SecurityNotifier notifier, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         if (await throttle.TryTakeAsync(AttemptThrottle.ChangePasswordKey(userId), ChangePasswordAttempts, ChangePasswordWindow, cancellationToken) is { } wait)
@@ -44,6 +42,7 @@ internal static class PasswordEndpoints
         user.UpdatedAt = time.GetUtcNow().UtcDateTime;
         await InvalidateResetTokensAsync(db, user.Id, user.UpdatedAt, cancellationToken);
         audit.Record(AuthAuditActions.PasswordChanged, targetType: "user", targetId: user.Id.ToString());
+        await notifier.NotifyAsync(user, SecurityNotices.PasswordChanged);
         await db.SaveChangesAsync(cancellationToken);
         await sessions.RevokeAllAsync(user.Id, keep: http.User.FindSessionId(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -51,7 +50,7 @@ internal static class PasswordEndpoints
     }
 
     internal static async Task<Results<Accepted<AcceptedResponse>, ValidationProblem>> ForgotPasswordAsync(
-        ForgotPasswordRequest request, ConvergioDb db, Mailer mailer, AuditLog audit, IOptions<AuthOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        ForgotPasswordRequest request, HttpContext http, ConvergioDb db, PasswordResetSignal dispatch, TimeProvider time, CancellationToken cancellationToken)
     {
         var email = Emails.Normalize(request.Email);
         if (!Emails.IsValid(email))
@@ -59,42 +58,26 @@ internal static class PasswordEndpoints
             return ApiProblems.Invalid("email", "Enter a valid email address.");
         }
 
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email && u.DisabledAt == null, cancellationToken);
-        if (user is not null)
+        // The same single insert whatever the address, so the answer's timing does not tell whether an
+        // account uses it (bench/login-timing.sh); the dispatcher looks the address up after the response.
+        db.PasswordResetRequests.Add(new PasswordResetRequest
         {
-            var now = time.GetUtcNow().UtcDateTime;
-            var token = SessionTokens.New();
-            db.PasswordResetTokens.Add(new PasswordResetToken
-            {
-                Id = Guid.NewGuid(),
-                UserId = user.Id,
-                TokenHash = SessionTokens.Hash(token),
-                CreatedAt = now,
-                ExpiresAt = now + options.Value.ResetTokenLifetime,
-            });
-            var link = QueryHelpers.AddQueryString(options.Value.ResetPasswordUrl, "token", token);
-            mailer.Enqueue(user.Email, "Reset your Convergio password",
-                $"Someone asked to reset the password of your Convergio account.\n\nTo choose a new password, open this link within {options.Value.ResetTokenLifetime.TotalMinutes:0} minutes:\n{link}\n\nIf it was not you, ignore this message; your password is unchanged.");
-            audit.Record(AuthAuditActions.PasswordResetRequested, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
-        }
-        else
-        {
-            // The same work as for a known address (a token minted and hashed, a mail queued, an audit row),
-            // so the answer's timing does not tell whether the account exists (bench/login-timing.sh).
-            // The mailbox's owner learns that no account uses this address, which helps one who forgot which they used.
-            _ = SessionTokens.Hash(SessionTokens.New());
-            mailer.Enqueue(email, "Password reset request for Convergio",
-                "Someone asked to reset the password of a Convergio account for this email address, but no account uses it.\n\nIf it was you, you may have signed up with another address. If not, ignore this message.");
-            audit.Record(AuthAuditActions.PasswordResetRequested, AuditOutcomes.Failure, data: new { reason = "unknown_account" });
-        }
+            Id = Guid.NewGuid(),
+            Email = email,
+            RequestedAt = time.GetUtcNow().UtcDateTime,
+            Ip = http.Connection.RemoteIpAddress?.ToString(),
+            UserAgent = AuditLog.UserAgentOf(http),
+            RequestId = http.TraceIdentifier,
+        });
         await db.SaveChangesAsync(cancellationToken);
+        dispatch.Notify();
 
         return TypedResults.Accepted((string?)null, new AcceptedResponse("If an account exists for this email, a reset link is on its way."));
     }
 
     internal static async Task<Results<NoContent, ValidationProblem>> ResetPasswordAsync(
         ResetPasswordRequest request, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle, LayeredRateLimiter limiter,
-        EmailVerificationMailer verification, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        EmailVerificationMailer verification, AuditLog audit, SecurityNotifier notifier, TimeProvider time, CancellationToken cancellationToken)
     {
         var invalid = ApiProblems.Invalid("token", "The reset link is invalid, expired or already used.");
         if (string.IsNullOrEmpty(request.Token))
@@ -136,6 +119,7 @@ internal static class PasswordEndpoints
 
         audit.Record(AuthAuditActions.PasswordReset, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString(),
             data: factorsRemoved > 0 ? new { factorsRemoved } : null);
+        await notifier.NotifyAsync(user, SecurityNotices.PasswordReset);
         await db.SaveChangesAsync(cancellationToken);
         await sessions.RevokeAllAsync(user.Id, keep: null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

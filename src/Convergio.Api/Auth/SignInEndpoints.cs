@@ -1,6 +1,7 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.Mfa;
+using Convergio.Api.Auth.Notifications;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Csrf;
 using Convergio.Api.Data;
@@ -18,10 +19,10 @@ internal static class SignInEndpoints
 {
     private const string InvalidCredentials = "Invalid credentials";
 
-    internal static async Task<IResult> LoginAsync(
+    internal static async Task<Results<Ok<UserResponse>, Ok<SecondFactorRequiredResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
         LoginRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, AttemptThrottle throttle,
-        DeviceCookies devices, SecondFactors factors, AuditLog audit, SecurityMetrics metrics, IOptions<EmailVerificationOptions> emailVerification,
-        TimeProvider time, CancellationToken cancellationToken)
+        DeviceCookies devices, SecondFactors factors, AuditLog audit, SecurityNotifier notifier, SecurityMetrics metrics,
+        IOptions<EmailVerificationOptions> emailVerification, TimeProvider time, CancellationToken cancellationToken)
     {
         var email = Emails.Normalize(request.Email);
         var password = request.Password ?? "";
@@ -73,6 +74,10 @@ internal static class SignInEndpoints
         if (secondFactorOwed)
         {
             PendingSecondFactor.MarkPending(session.Session);
+        }
+        else
+        {
+            await notifier.NotifyIfNewDeviceAsync(http, user);
         }
         audit.Record(AuthAuditActions.LoginSucceeded, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString(),
             data: secondFactorOwed ? new { secondFactor = "pending" } : null);

@@ -5,6 +5,7 @@ using Convergio.Api.Data;
 using Convergio.Api.Observability;
 using Convergio.Api.Secrets;
 using Convergio.Api.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
@@ -52,11 +53,15 @@ public static partial class StripeWebhooks
             .WithTags("Billing")
             .AllowPublic()
             .RequireRateLimiting(RateLimitPolicies.General)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            // The handler reads the raw body itself (the signature covers its bytes).
+            .DescribesRawBody("A Stripe event, signed in the Stripe-Signature header.", "application/json")
+            .WithName("receiveStripeWebhook").WithSummary("Receive a Stripe event")
+            .WithDescription("Stripe calls this; the Stripe-Signature header is checked against the configured secrets (503 when none). An event already processed is acknowledged again.");
         return app;
     }
 
-    private static async Task<IResult> ReceiveAsync(
+    private static async Task<Results<Ok<WebhookReceipt>, ProblemHttpResult>> ReceiveAsync(
         HttpContext http, ConvergioDb db, IConfiguration configuration, AuditLog audit, SecurityMetrics metrics,
         TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {

@@ -23,18 +23,26 @@ public static class DisclosureExtensions
 
     public static IEndpointRouteBuilder MapDisclosure(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/.well-known/security.txt", SecurityTxt.Get)
+        app.MapGet("/.well-known/security.txt", SecurityTxt.Get).WithTags("Disclosure")
             .AllowPublic()
-            .RequireRateLimiting(RateLimitPolicies.General);
+            .RequireRateLimiting(RateLimitPolicies.General)
+            .WithName("getSecurityTxt").WithSummary("security.txt")
+            .WithDescription("RFC 9116 contacts and policy for reporting a vulnerability (text/plain).").Produces<string>(StatusCodes.Status200OK, "text/plain");
 
-        app.MapPost("/api/v1/security/reports", SecurityReportEndpoints.SubmitAsync)
+        app.MapPost("/api/v1/security/reports", SecurityReportEndpoints.SubmitAsync).WithTags("Disclosure")
             .AllowPublic()
             .RequireRateLimiting(RateLimitPolicies.Auth)
-            .WithMetadata(new RequestSizeLimitAttribute(SecurityReportLimits.MaxBodyBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(SecurityReportLimits.MaxBodyBytes))
+            .WithName("submitSecurityReport").WithSummary("Report a vulnerability")
+            .WithDescription("Accepts a vulnerability report from anyone; answers 202 with its reference.");
 
-        var admin = app.MapPlatformAdminGroup("/api/v1/admin/security-reports");
-        admin.MapGet("/", SecurityReportEndpoints.ListAsync);
-        admin.MapPatch("/{id:guid}", SecurityReportEndpoints.ChangeStatusAsync);
+        var admin = app.MapPlatformAdminGroup("/api/v1/admin/security-reports").WithTags("Disclosure");
+        admin.MapGet("/", SecurityReportEndpoints.ListAsync)
+            .WithName("listSecurityReports").WithSummary("List vulnerability reports")
+            .WithDescription("Reports with their SLA deadlines, optionally by status.");
+        admin.MapPatch("/{id:guid}", SecurityReportEndpoints.ChangeStatusAsync)
+            .WithName("changeSecurityReportStatus").WithSummary("Move a vulnerability report on")
+            .WithDescription("Changes a report's status and severity; 409 for a transition not allowed or a concurrent change.").ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 }

@@ -20,13 +20,26 @@ public sealed class TrustedOrigins(IOptions<CorsAllowlistOptions> options)
 
 /// <summary>
 /// Cross-origin access for the allowlisted frontends only (<see cref="CorsOrigins"/>): exact
-/// origins, credentials, the API's methods and two request headers, 10-minute preflight cache.
+/// origins, credentials, the API's methods and two request headers, 10-minute preflight cache,
+/// and the response headers a frontend reads exposed (<see cref="ExposedHeaders"/>).
 /// Any other Origin gets no Access-Control-Allow-* header at all (never a wildcard, never an
 /// echo of an unlisted origin) and is counted. Every response varies by Origin.
 /// </summary>
 public static class CorsAllowlist
 {
     public static readonly TimeSpan PreflightMaxAge = TimeSpan.FromMinutes(10);
+
+    /// <summary>What a cross-origin frontend may read besides the safelisted headers: when to retry, its budget, and the id to quote.</summary>
+    public static readonly IReadOnlyList<string> ExposedHeaders =
+    [
+        HeaderNames.RetryAfter,
+        RateLimitHeaders.Current,
+        RateLimitHeaders.Policy,
+        RateLimitHeaders.Limit,
+        RateLimitHeaders.Remaining,
+        RateLimitHeaders.Reset,
+        LoggingSetup.RequestIdHeader,
+    ];
 
     public static WebApplicationBuilder AddCorsAllowlist(this WebApplicationBuilder builder)
     {
@@ -44,6 +57,7 @@ public static class CorsAllowlist
             .AllowCredentials()
             .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete)
             .WithHeaders(HeaderNames.ContentType, AuthNames.CsrfHeader)
+            .WithExposedHeaders([.. ExposedHeaders])
             .SetPreflightMaxAge(PreflightMaxAge)));
         return builder;
     }

@@ -28,7 +28,11 @@ public static partial class CspReports
             .AllowPublic()
             .RequireRateLimiting(RateLimitPolicies.General)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .WithTags("Security");
+            // The handler reads the raw body itself (report media types the JSON binder does not take).
+            .DescribesRawBody("A CSP violation report (report-uri or Reporting API format).", ContentTypes)
+            .WithTags("Disclosure")
+            .WithName("reportCspViolation").WithSummary("Report a CSP violation")
+            .WithDescription("Browsers post Content-Security-Policy violation reports here (application/csp-report or application/reports+json); answers 204.");
         return app;
     }
 

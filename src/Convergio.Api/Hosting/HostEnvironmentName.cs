@@ -1,3 +1,5 @@
+using Convergio.Api.ApiDocs;
+
 namespace Convergio.Api.Hosting;
 
 /// <summary>
@@ -16,7 +18,7 @@ public static class HostEnvironmentName
     public static WebApplicationOptions StartOptions(string[] args) => new()
     {
         Args = args,
-        EnvironmentName = Resolve(args, Environment.GetEnvironmentVariable),
+        EnvironmentName = BuildTimeDocument.IsGenerating ? Environments.Development : Resolve(args, Environment.GetEnvironmentVariable),
     };
 
     public static string Resolve(string[] args, Func<string, string?> variable) =>

@@ -12,10 +12,11 @@ namespace Convergio.Api.Hosting;
 public static class ProductionGuard
 {
     /// <summary>
-    /// Every rule the guard applies, in one list a reader can audit. A rule written beside its feature
-    /// but missing here would never run; a test compares this list with every rule in the assembly.
+    /// Every rule the guard applies, in one list a reader can audit; key ages are judged on <paramref name="time"/>.
+    /// A rule written beside its feature but missing here would never run; a test compares this list
+    /// with every rule in the assembly.
     /// </summary>
-    public static readonly IReadOnlyList<IProductionRule> Rules =
+    public static IReadOnlyList<IProductionRule> Rules(TimeProvider time) =>
     [
         new SecretSourceRule(),
         new SigningKeyRule(),
@@ -33,12 +34,12 @@ public static class ProductionGuard
         new SmtpRule(),
         new StripeWebhookSecretRule(),
         new AuditRetentionRule(),
+        new KeyRotationRule(time),
     ];
 
     /// <summary>Every finding of every rule, errors first, never stopping at the first; key ages on <paramref name="time"/> (the system clock when null).</summary>
     public static IReadOnlyList<GuardFinding> Check(IConfiguration configuration, TimeProvider? time = null) =>
-        Rules.SelectMany(r => r.Check(configuration))
-            .Concat(KeyRotationRule.Check(configuration, time ?? TimeProvider.System))
+        Rules(time ?? TimeProvider.System).SelectMany(r => r.Check(configuration))
             .OrderBy(f => f.Severity)
             .ToList();
 }

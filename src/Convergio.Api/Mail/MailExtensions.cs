@@ -16,6 +16,7 @@ public static class MailExtensions
         builder.Services.AddSingleton<IInterceptor, OutboxSaveInterceptor>();
         builder.Services.AddSingleton<IInterceptor, OutboxTransactionInterceptor>();
         builder.Services.AddScoped<Mailer>();
+        builder.Services.AddSingleton<MailTemplates>();
         builder.Services.AddSingleton<IMailTransport>(sp =>
             string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<EmailOptions>>().Value.Smtp.Host)
                 ? ActivatorUtilities.CreateInstance<PickupDirectoryTransport>(sp)

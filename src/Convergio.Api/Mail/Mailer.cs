@@ -8,7 +8,7 @@ namespace Convergio.Api.Mail;
 /// </summary>
 public sealed class Mailer(ConvergioDb db, TimeProvider time)
 {
-    public OutboxEmail Enqueue(string to, string subject, string textBody)
+    public OutboxEmail Enqueue(string to, string subject, string textBody, string? htmlBody = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var email = new OutboxEmail
@@ -17,6 +17,7 @@ public sealed class Mailer(ConvergioDb db, TimeProvider time)
             To = to,
             Subject = subject,
             TextBody = textBody,
+            HtmlBody = htmlBody,
             CreatedAt = now,
             NextAttemptAt = now,
         };

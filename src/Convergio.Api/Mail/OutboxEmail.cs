@@ -13,6 +13,9 @@ public sealed class OutboxEmail
     public required string To { get; set; }
     public required string Subject { get; set; }
     public required string TextBody { get; set; }
+
+    /// <summary>An HTML alternative to <see cref="TextBody"/>, when the mail has one.</summary>
+    public string? HtmlBody { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime NextAttemptAt { get; set; }
     public DateTime? SentAt { get; set; }

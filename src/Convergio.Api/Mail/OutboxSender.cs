@@ -7,27 +7,7 @@ using MimeKit;
 namespace Convergio.Api.Mail;
 
 /// <summary>Wakes the sender as soon as outbox rows are committed, instead of waiting for the next poll.</summary>
-public sealed class OutboxSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try
-            {
-                _signal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled.
-            }
-        }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+public sealed class OutboxSignal : WakeSignal;
 
 /// <summary>Signals the sender once outbox rows are committed: after SaveChanges, or after the surrounding transaction commits.</summary>
 internal sealed class OutboxSaveInterceptor(OutboxSignal signal) : SaveChangesInterceptor
@@ -134,7 +114,7 @@ internal sealed class OutboxSender(
         {
             MessageId = $"{email.Id:N}@convergio",
             Subject = email.Subject,
-            Body = new TextPart("plain") { Text = email.TextBody },
+            Body = new BodyBuilder { TextBody = email.TextBody, HtmlBody = email.HtmlBody }.ToMessageBody(),
             Date = new DateTimeOffset(email.CreatedAt, TimeSpan.Zero),
         };
         message.From.Add(MailboxAddress.Parse(options.Value.From));

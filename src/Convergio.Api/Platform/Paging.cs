@@ -1,9 +1,10 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Convergio.Api.Platform;
 
 /// <summary>Query-string paging (<c>?page=1&amp;pageSize=50</c>) shared by list endpoints.</summary>
-public sealed record PageRequest(int? Page, int? PageSize)
+public sealed record PageRequest([FromQuery(Name = "page")] int? Page, [FromQuery(Name = "pageSize")] int? PageSize)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;

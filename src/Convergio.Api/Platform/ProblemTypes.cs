@@ -15,3 +15,13 @@ public static class ProblemTypes
     public const string UnsupportedCharset = Base + "unsupported-charset";
     public const string LastOwner = Base + "last-owner";
 }
+
+/// <summary>A problem <c>type</c> an endpoint's handler can answer with, for the OpenAPI document (ApiDocs).</summary>
+public sealed record ProblemTypeMetadata(int StatusCode, string Type);
+
+public static class ProblemTypeConventions
+{
+    /// <summary>Declares that the handler itself answers <paramref name="statusCode"/> with <paramref name="type"/>.</summary>
+    public static TBuilder ProducesProblemType<TBuilder>(this TBuilder builder, int statusCode, string type) where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesProblem(statusCode).WithMetadata(new ProblemTypeMetadata(statusCode, type));
+}

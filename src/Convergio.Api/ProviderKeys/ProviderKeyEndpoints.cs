@@ -42,9 +42,15 @@ public static class ProviderKeyEndpoints
         var keys = app.MapGroup("/api/v1/user-keys").WithTags("Provider keys")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimitPolicies.General);
-        keys.MapGet("", ListAsync);
-        keys.MapPost("", CreateAsync).RequireRecentAuthentication().RequireVerifiedEmail().RequireRateLimiting(RateLimitPolicies.Admin);
-        keys.MapDelete("/{id:guid}", DeleteAsync).RequireRecentAuthentication().RequireRateLimiting(RateLimitPolicies.Admin);
+        keys.MapGet("", ListAsync)
+            .WithName("listProviderKeys").WithSummary("List my provider keys")
+            .WithDescription("The signed-in user's provider keys, without the secrets.");
+        keys.MapPost("", CreateAsync).RequireRecentAuthentication().RequireVerifiedEmail().RequireRateLimiting(RateLimitPolicies.Admin)
+            .WithName("createProviderKey").WithSummary("Store a provider key")
+            .WithDescription("Stores a third-party API key encrypted; 409 beyond the per-user maximum.").ProducesProblem(StatusCodes.Status409Conflict);
+        keys.MapDelete("/{id:guid}", DeleteAsync).RequireRecentAuthentication().RequireRateLimiting(RateLimitPolicies.Admin)
+            .WithName("deleteProviderKey").WithSummary("Delete a provider key")
+            .WithDescription("Deletes one of the signed-in user's provider keys.");
         return app;
     }
 

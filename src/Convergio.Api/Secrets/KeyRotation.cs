@@ -19,15 +19,14 @@ public sealed class KeyRotationOptions
 }
 
 /// <summary>
-/// Rotation on schedule: a warning when the active key of a ring is older than its schedule, or
-/// carries no creation date (<c>yyyy-MM-dd:key</c>) to tell. It needs the clock, which the
-/// listed <see cref="IProductionRule"/>s do not take, so the guard (Hosting/ProductionGuard.cs) runs it by name.
+/// Rotation on schedule: a warning when the active key of a ring is older than its schedule on
+/// <paramref name="time"/>'s clock, or carries no creation date (<c>yyyy-MM-dd:key</c>) to tell.
 /// </summary>
-public static class KeyRotationRule
+public sealed class KeyRotationRule(TimeProvider time) : IProductionRule
 {
     public const string Rule = "key-rotation";
 
-    public static IEnumerable<GuardFinding> Check(IConfiguration configuration, TimeProvider time)
+    public IEnumerable<GuardFinding> Check(IConfiguration configuration)
     {
         var options = new KeyRotationOptions();
         var invalid = new List<ValidationResult>();

@@ -141,7 +141,10 @@ internal sealed class SecretSourceRule : IProductionRule
     /// <summary>Numbered sections whose every entry is a secret.</summary>
     private static readonly string[] SecretRings = [SecretKeys.SigningKeys, SecretKeys.EncryptionKeys, SecretKeys.StripeWebhookSecrets];
 
-    /// <summary>Single keys that hold a secret.</summary>
+    /// <summary>
+    /// Single keys that hold a secret. The server never reads <c>Stripe:ApiKey</c> (it only receives
+    /// webhooks); the key is listed because a Stripe secret key in a committed file leaks whatever reads it.
+    /// </summary>
     private static readonly string[] SecretValues =
         [SecretKeys.LegacyEncryptionKey, "Stripe:ApiKey", ErrorReporting.DsnKey, MetricsOptions.TokenKey, "Email:Smtp:Password"];
 }

@@ -23,14 +23,22 @@ public static class InviteEndpoints
     {
         // Sensitive: grants a role.
         org.MapPost("/invites", CreateAsync).RequireOrgRole(OrgRole.Admin).RequireVerifiedEmailWhenConfigured()
-            .AuditDenied(TenancyAuditActions.InviteCreated).RequireRateLimiting(RateLimitPolicies.Admin);
-        org.MapGet("/invites", ListAsync).RequireOrgRole(OrgRole.Admin);
+            .AuditDenied(TenancyAuditActions.InviteCreated).RequireRateLimiting(RateLimitPolicies.Admin)
+            .WithName("createInvite").WithSummary("Invite someone")
+            .WithDescription("Mails an invitation with a role; 409 when the person is already a member.").ProducesProblem(StatusCodes.Status409Conflict).WithTags("Invites");
+        org.MapGet("/invites", ListAsync).RequireOrgRole(OrgRole.Admin)
+            .WithName("listInvites").WithSummary("List pending invitations")
+            .WithDescription("The organization's invitations not yet accepted or expired, paged.").WithTags("Invites");
         org.MapDelete("/invites/{inviteId:guid}", RevokeAsync).RequireOrgRole(OrgRole.Admin)
-            .AuditDenied(TenancyAuditActions.InviteRevoked).RequireRateLimiting(RateLimitPolicies.Admin);
+            .AuditDenied(TenancyAuditActions.InviteRevoked).RequireRateLimiting(RateLimitPolicies.Admin)
+            .WithName("revokeInvite").WithSummary("Revoke an invitation")
+            .WithDescription("Revokes an invitation so its link stops working.").WithTags("Invites");
 
         // A membership must not go to whoever registered the address before its owner.
         app.MapPost("/api/v1/invites/accept", AcceptAsync).WithTags("Organizations")
-            .RequireAuthorization().RequireVerifiedEmail().RequireRateLimiting(RateLimitPolicies.General);
+            .RequireAuthorization().RequireVerifiedEmail().RequireRateLimiting(RateLimitPolicies.General)
+            .WithName("acceptInvite").WithSummary("Accept an invitation")
+            .WithDescription("Spends the mailed invitation token and makes the caller a member; 409 when already a member.").ProducesProblem(StatusCodes.Status409Conflict).WithTags("Invites");
     }
 
     private static async Task<Results<Created<InviteResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(

@@ -14,13 +14,19 @@ public static class MemberEndpoints
 {
     public static void MapMembers(RouteGroupBuilder org)
     {
-        org.MapGet("/members", ListAsync).RequireOrgRole(OrgRole.Viewer);
+        org.MapGet("/members", ListAsync).RequireOrgRole(OrgRole.Viewer)
+            .WithName("listMembers").WithSummary("List members")
+            .WithDescription("The organization's members and their roles, paged.");
         // Sensitive: role changes and removals.
         org.MapPatch("/members/{userId:guid}", ChangeRoleAsync).RequireOrgRole(OrgRole.Admin).RequireRecentAuthentication()
-            .AuditDenied(TenancyAuditActions.MemberRoleChanged).RequireRateLimiting(RateLimitPolicies.Admin);
+            .AuditDenied(TenancyAuditActions.MemberRoleChanged).RequireRateLimiting(RateLimitPolicies.Admin)
+            .WithName("changeMemberRole").WithSummary("Change a member's role")
+            .WithDescription("Sets a member's role; 409 `last-owner` when it would leave no owner.").ProducesProblemType(StatusCodes.Status409Conflict, ProblemTypes.LastOwner);
         // Viewer+ at the door because anyone may leave; removing someone else is checked below.
         org.MapDelete("/members/{userId:guid}", RemoveAsync).RequireOrgRole(OrgRole.Viewer).RequireRecentAuthentication()
-            .AuditDenied(TenancyAuditActions.MemberRemoved).RequireRateLimiting(RateLimitPolicies.Admin);
+            .AuditDenied(TenancyAuditActions.MemberRemoved).RequireRateLimiting(RateLimitPolicies.Admin)
+            .WithName("removeMember").WithSummary("Remove a member")
+            .WithDescription("Removes a member (admins and owners; anyone may remove themselves); 409 `last-owner` when it would leave no owner.").ProducesProblemType(StatusCodes.Status409Conflict, ProblemTypes.LastOwner);
     }
 
     private static async Task<Results<Ok<PagedList<MemberResponse>>, ValidationProblem>> ListAsync(

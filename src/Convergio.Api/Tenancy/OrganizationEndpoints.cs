@@ -17,15 +17,27 @@ public static partial class OrganizationEndpoints
 
     public static void MapOrganizations(RouteGroupBuilder orgs, RouteGroupBuilder org)
     {
-        orgs.MapPost("", CreateAsync);
-        orgs.MapGet("", ListMineAsync);
+        orgs.MapPost("", CreateAsync)
+            .WithName("createOrganization").WithSummary("Create an organization")
+            .WithDescription("Creates an organization with the caller as its owner; 409 for a slug taken.").ProducesProblem(StatusCodes.Status409Conflict);
+        orgs.MapGet("", ListMineAsync)
+            .WithName("listMyOrganizations").WithSummary("List my organizations")
+            .WithDescription("The organizations the caller is a member of, with the caller's role.");
 
-        org.MapGet("", GetAsync).RequireOrgRole(OrgRole.Viewer);
-        org.MapPatch("", UpdateAsync).RequireOrgRole(OrgRole.Admin);
+        org.MapGet("", GetAsync).RequireOrgRole(OrgRole.Viewer)
+            .WithName("getOrganization").WithSummary("Get an organization")
+            .WithDescription("One organization the caller is a member of.");
+        org.MapPatch("", UpdateAsync).RequireOrgRole(OrgRole.Admin)
+            .WithName("updateOrganization").WithSummary("Rename an organization")
+            .WithDescription("Changes the name or slug; 409 for a slug taken.").ProducesProblem(StatusCodes.Status409Conflict);
         // Sensitive: ends the organization and everything in it.
         org.MapDelete("", DeleteAsync).RequireOrgRole(OrgRole.Owner).RequireRecentAuthentication()
-            .AuditDenied(TenancyAuditActions.OrgDeleted).RequireRateLimiting(RateLimitPolicies.Admin);
-        org.MapGet("/audit", ReadAuditAsync).RequireOrgRole(OrgRole.Admin);
+            .AuditDenied(TenancyAuditActions.OrgDeleted).RequireRateLimiting(RateLimitPolicies.Admin)
+            .WithName("deleteOrganization").WithSummary("Delete an organization")
+            .WithDescription("Deletes the organization with its memberships, invites and projects.");
+        org.MapGet("/audit", ReadAuditAsync).RequireOrgRole(OrgRole.Admin)
+            .WithName("searchOrganizationAudit").WithSummary("Search the organization's audit log")
+            .WithDescription("The organization's audit events by actor, action and period, paged.").WithTags("Audit");
     }
 
     private static async Task<Results<Created<OrgResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
@@ -111,10 +123,9 @@ public static partial class OrganizationEndpoints
     }
 
     private static async Task<Results<Ok<PagedList<AuditEventResponse>>, ValidationProblem>> ReadAuditAsync(
-        Guid orgId, [AsParameters] AuditFilter filter, [AsParameters] PageRequest paging, ConvergioDb db, AuditLog audit, CancellationToken cancellationToken)
+        Guid orgId, [AsParameters] OrgAuditFilter filter, [AsParameters] PageRequest paging, ConvergioDb db, AuditLog audit, CancellationToken cancellationToken)
     {
-        // The organization is fixed by the route, whatever ?org= says.
-        var result = await AuditSearch.FindAsync(db.AuditEvents.AsNoTracking().Where(e => e.OrgId == orgId), filter with { Org = null }, paging, cancellationToken);
+        var result = await AuditSearch.FindAsync(db.AuditEvents.AsNoTracking().Where(e => e.OrgId == orgId), filter.InOrganization(), paging, cancellationToken);
         if (result.Result is Ok<PagedList<AuditEventResponse>>)
         {
             audit.Record(TenancyAuditActions.OrgAuditRead, orgId: orgId, targetType: "org", targetId: orgId.ToString());

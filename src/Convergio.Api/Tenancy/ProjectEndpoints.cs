@@ -13,11 +13,21 @@ public static class ProjectEndpoints
 {
     public static void MapProjects(RouteGroupBuilder org)
     {
-        org.MapGet("/projects", ListAsync).RequireOrgRole(OrgRole.Viewer);
-        org.MapPost("/projects", CreateAsync).RequireOrgRole(OrgRole.Member);
-        org.MapGet("/projects/{projectId:guid}", GetAsync).RequireOrgRole(OrgRole.Viewer);
-        org.MapPatch("/projects/{projectId:guid}", UpdateAsync).RequireOrgRole(OrgRole.Member);
-        org.MapDelete("/projects/{projectId:guid}", DeleteAsync).RequireOrgRole(OrgRole.Admin);
+        org.MapGet("/projects", ListAsync).RequireOrgRole(OrgRole.Viewer)
+            .WithName("listProjects").WithSummary("List projects")
+            .WithDescription("The organization's projects, paged.").WithTags("Projects");
+        org.MapPost("/projects", CreateAsync).RequireOrgRole(OrgRole.Member)
+            .WithName("createProject").WithSummary("Create a project")
+            .WithDescription("Creates a project in the organization.").WithTags("Projects");
+        org.MapGet("/projects/{projectId:guid}", GetAsync).RequireOrgRole(OrgRole.Viewer)
+            .WithName("getProject").WithSummary("Get a project")
+            .WithDescription("One project of the organization.").WithTags("Projects");
+        org.MapPatch("/projects/{projectId:guid}", UpdateAsync).RequireOrgRole(OrgRole.Member)
+            .WithName("updateProject").WithSummary("Update a project")
+            .WithDescription("Changes a project's name or description.").WithTags("Projects");
+        org.MapDelete("/projects/{projectId:guid}", DeleteAsync).RequireOrgRole(OrgRole.Admin)
+            .WithName("deleteProject").WithSummary("Delete a project")
+            .WithDescription("Deletes a project of the organization.").WithTags("Projects");
     }
 
     private static async Task<Results<Ok<PagedList<ProjectResponse>>, ValidationProblem>> ListAsync(

@@ -55,8 +55,7 @@ public sealed class SignUpEnumerationTests
 
         await RegisterAsync(browser, existing.Email, TestKeys.Password());
 
-        var mail = await MailPickup.WaitForAsync(factory.MailDirectory, existing.Email);
-        Assert.Contains("tried to create a Convergio account", mail, StringComparison.Ordinal);
+        var mail = await MailPickup.WaitForAsync(factory.MailDirectory, existing.Email, "tried to create a Convergio account");
         Assert.Contains("https://app.convergio.io/login", mail, StringComparison.Ordinal);
         Assert.Contains("https://app.convergio.io/forgot-password", mail, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await browser.LoginAsync(existing.Email, existing.Password)).StatusCode);

@@ -4,6 +4,8 @@ using Convergio.Api.Disclosure;
 using Convergio.Api.Mail;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Convergio.Api.Tests.Disclosure;
 
@@ -77,6 +79,32 @@ public sealed class EmergencyPagingTests
         factory.Time.Advance(TimeSpan.FromHours(2));
         await Task.Delay(500, TestContext.Current.CancellationToken);
         Assert.Single(await DigestsAsync(factory));
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task A_flood_digest_lists_the_oldest_alerts_counts_the_rest_and_digests_them_all(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var report = await SecurityReportAdminTests.SubmitAsync(factory, "high");
+        var raised = factory.Time.GetUtcNow().UtcDateTime - TimeSpan.FromHours(2);
+        const int flood = EmergencyDigest.MaxListed + 5;
+        await factory.WithDbAsync(async d =>
+        {
+            d.EmergencyAlerts.AddRange(Enumerable.Range(0, flood).Select(i =>
+                new EmergencyAlert { Id = Guid.NewGuid(), ReportId = report, Reason = EmergencyAlertReasons.AcknowledgeOverdue, RaisedAt = raised.AddSeconds(i) }));
+            await d.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+        var digester = factory.Services.GetServices<IHostedService>().OfType<EmergencyDigest>().Single();
+
+        await digester.SendDueAsync(TestContext.Current.CancellationToken);
+
+        var digest = Assert.Single(await DigestsAsync(factory));
+        Assert.Contains($"{flood} alert(s)", digest.Subject, StringComparison.Ordinal);
+        Assert.Equal(EmergencyDigest.MaxListed, digest.TextBody.Split('\n').Count(line => line.Contains($"| {EmergencyAlertReasons.AcknowledgeOverdue} |", StringComparison.Ordinal)));
+        Assert.Contains("and 5 more alert(s)", digest.TextBody, StringComparison.Ordinal);
+        Assert.Equal(0, await factory.WithDbAsync(d => d.EmergencyAlerts.CountAsync(a => a.DigestedAt == null, TestContext.Current.CancellationToken)));
     }
 
     [Theory]

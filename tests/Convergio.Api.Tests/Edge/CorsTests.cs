@@ -47,6 +47,35 @@ public sealed class CorsTests
     }
 
     [Fact]
+    public async Task An_allowlisted_origin_may_read_the_retry_rate_limit_and_request_id_headers()
+    {
+        await using var factory = Factory();
+        using var client = factory.CreateClient();
+
+        var response = await SendAsync(client, HttpMethod.Get, "https://app.convergio.io");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(
+            ["RateLimit", "RateLimit-Policy", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-Request-Id"],
+            response.Header("Access-Control-Expose-Headers").Split(',', StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal));
+        // The headers it is told it may read are there to read.
+        Assert.NotEmpty(response.Header("RateLimit"));
+        Assert.NotEmpty(response.Header("X-Request-Id"));
+    }
+
+    [Fact]
+    public async Task An_origin_not_allowlisted_is_exposed_no_header()
+    {
+        await using var factory = Factory();
+        using var client = factory.CreateClient();
+
+        var response = await SendAsync(client, HttpMethod.Get, "https://evil.example");
+
+        Assert.False(response.Headers.Contains("Access-Control-Expose-Headers"));
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
     public async Task A_preflight_from_an_allowlisted_origin_names_the_methods_headers_and_a_ten_minute_max_age()
     {
         await using var factory = Factory();

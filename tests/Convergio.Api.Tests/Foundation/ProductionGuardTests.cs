@@ -33,7 +33,7 @@ public sealed class ProductionGuardTests
             .Select(t => t.FullName)
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(written, ProductionGuard.Rules.Select(r => r.GetType().FullName).Order(StringComparer.Ordinal));
+        Assert.Equal(written, ProductionGuard.Rules(TimeProvider.System).Select(r => r.GetType().FullName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

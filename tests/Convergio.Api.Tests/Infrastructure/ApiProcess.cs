@@ -13,20 +13,9 @@ public static class ApiProcess
 
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IDictionary<string, string?> settings, string environment)
     {
-        using var process = Process.Start(StartInfo(settings, environment))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("The API did not exit; it was expected to refuse to start.");
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var (args, variables, directory) = Launch(settings, environment);
+        var result = await ExternalProcess.RunAsync("dotnet", args, variables, directory, StartTimeout);
+        return (result.ExitCode, result.All);
     }
 
     /// <summary>
@@ -36,7 +25,8 @@ public static class ApiProcess
     /// </summary>
     public static async Task<RunningApi?> TryStartAsync(IDictionary<string, string?> settings, string environment)
     {
-        var api = new RunningApi(Process.Start(StartInfo(settings, environment))!);
+        var (args, variables, directory) = Launch(settings, environment);
+        var api = new RunningApi(Process.Start(ExternalProcess.StartInfo("dotnet", args, variables, directory))!);
         if (await api.WaitUntilStartedAsync(StartTimeout))
         {
             return api;
@@ -50,20 +40,13 @@ public static class ApiProcess
     /// The process runs in a folder of its own and keeps its database, mail and (in Development)
     /// keys there unless <paramref name="settings"/> say otherwise; no inherited connection string.
     /// </summary>
-    private static ProcessStartInfo StartInfo(IDictionary<string, string?> settings, string environment)
+    private static (string[] Args, Dictionary<string, string?> Variables, string Directory) Launch(IDictionary<string, string?> settings, string environment)
     {
         var directory = Directory.CreateTempSubdirectory("convergio-process-").FullName;
-        var start = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory,
-        };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        var variables = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal))
+            .ToDictionary(k => k, _ => (string?)null);
+        variables["ASPNETCORE_ENVIRONMENT"] = environment;
         var own = new Dictionary<string, string?>
         {
             ["Database:SqlitePath"] = Path.Combine(directory, "convergio.db"),
@@ -76,9 +59,9 @@ public static class ApiProcess
         }
         foreach (var (key, value) in own.Concat(settings))
         {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            variables[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
-        return start;
+        return ([typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0"], variables, directory);
     }
 }
 

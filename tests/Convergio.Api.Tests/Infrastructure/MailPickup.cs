@@ -6,7 +6,10 @@ namespace Convergio.Api.Tests.Infrastructure;
 public static class MailPickup
 {
     /// <summary>The first message to <paramref name="recipient"/>, as written, waiting up to ten seconds for the sender.</summary>
-    public static async Task<string> WaitForAsync(string directory, string recipient) => (await WaitForAsync(directory, recipient, "")).Raw;
+    public static async Task<string> WaitForAsync(string directory, string recipient) => (await FindAsync(directory, recipient, "")).Raw;
+
+    /// <summary>The first message to <paramref name="recipient"/> whose body contains <paramref name="containing"/>, as written.</summary>
+    public static async Task<string> WaitForAsync(string directory, string recipient, string containing) => (await FindAsync(directory, recipient, containing)).Raw;
 
     /// <summary>
     /// The token of the first link to <paramref name="linkPath"/> (e.g. <c>/reset-password</c>) mailed to
@@ -15,13 +18,13 @@ public static class MailPickup
     public static async Task<string> WaitForLinkTokenAsync(string directory, string recipient, string linkPath)
     {
         var marker = linkPath + "?token=";
-        var (path, _, body) = await WaitForAsync(directory, recipient, marker);
+        var (path, _, body) = await FindAsync(directory, recipient, marker);
         File.Delete(path);
         var start = body.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
         return new string(body[start..].TakeWhile(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_').ToArray());
     }
 
-    private static async Task<(string Path, string Raw, string Body)> WaitForAsync(string directory, string recipient, string containing)
+    private static async Task<(string Path, string Raw, string Body)> FindAsync(string directory, string recipient, string containing)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {

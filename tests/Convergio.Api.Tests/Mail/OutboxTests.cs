@@ -50,4 +50,24 @@ public sealed class OutboxTests
         Assert.Empty(await check.ServiceProvider.GetRequiredService<ConvergioDb>().OutboxEmails.ToListAsync(TestContext.Current.CancellationToken));
         Assert.False(Directory.Exists(factory.MailDirectory) && Directory.EnumerateFiles(factory.MailDirectory, "*.eml").Any());
     }
+
+    [Fact]
+    public async Task A_mail_with_an_html_part_is_sent_as_text_and_html_alternatives()
+    {
+        await using var factory = new ConvergioFactory();
+        _ = factory.Server;
+        var to = $"someone-{Guid.NewGuid():N}@example.test";
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Mailer>().Enqueue(to, "Both", "Plain words", "<p>Marked-up words</p>");
+            await scope.ServiceProvider.GetRequiredService<ConvergioDb>().SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var raw = await MailPickup.WaitForAsync(factory.MailDirectory, to);
+        var message = await MimeKit.MimeMessage.LoadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw)), TestContext.Current.CancellationToken);
+        Assert.Equal("multipart/alternative", message.Body!.ContentType.MimeType);
+        Assert.Equal("Plain words", message.TextBody!.Trim());
+        Assert.Equal("<p>Marked-up words</p>", message.HtmlBody!.Trim());
+    }
 }

@@ -17,7 +17,7 @@ public sealed class KeyRotationTests
     private static IConfiguration Settings(params (string Key, string? Value)[] settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
 
-    private List<GuardFinding> Rotation(IConfiguration configuration) => KeyRotationRule.Check(configuration, _time).ToList();
+    private List<GuardFinding> Rotation(IConfiguration configuration) => new KeyRotationRule(_time).Check(configuration).ToList();
 
     [Fact]
     public void A_dated_entry_parses_into_its_key_and_creation_day()

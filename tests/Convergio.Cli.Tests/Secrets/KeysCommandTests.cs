@@ -46,7 +46,7 @@ public sealed class KeysCommandTests
         Assert.StartsWith("2026-12-01:", entry, StringComparison.Ordinal);
         Assert.True(RingEntry.Parse("", entry).Key.Length >= SigningKeyRule.RecommendedLength);
         Assert.Empty(new SigningKeyRule().Check(Settings(("Security:SigningKeys:0", entry))));
-        Assert.Empty(KeyRotationRule.Check(Settings(("Security:SigningKeys:0", entry)), Clock));
+        Assert.Empty(new KeyRotationRule(Clock).Check(Settings(("Security:SigningKeys:0", entry))));
     }
 
     [Fact]

@@ -28,9 +28,13 @@ public static class EmailVerificationEndpoints
     public static IEndpointRouteBuilder MapEmailVerification(this IEndpointRouteBuilder app)
     {
         // Anonymous by design: the link may be opened in a browser without the session.
-        app.MapPost("/api/v1/auth/verify-email", VerifyAsync).WithTags("Auth").AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+        app.MapPost("/api/v1/auth/verify-email", VerifyAsync).WithTags("Auth").AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithName("verifyEmail").WithSummary("Verify the email address")
+            .WithDescription("Spends the mailed verification token; works without a session (the link may open in another browser).");
         // Sends mail, so it shares the tight auth limits.
-        app.MapPost("/api/v1/auth/verify-email/resend", ResendAsync).WithTags("Auth").RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Auth);
+        app.MapPost("/api/v1/auth/verify-email/resend", ResendAsync).WithTags("Auth").RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithName("resendVerificationEmail").WithSummary("Send the verification mail again")
+            .WithDescription("Mails a new verification link to the signed-in user; 409 when the address is already verified.").ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Convergio.Api.Auth.Notifications;
 using Convergio.Api.Audit;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.StepUp;
@@ -23,7 +25,9 @@ public static class MfaEndpoints
         mfa.MapPost("/verify", VerifyAsync)
             .RequireAuthorization()
             .AllowWithPendingSecondFactor()
-            .RequireRateLimiting(RateLimitPolicies.Auth);
+            .RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithName("verifySecondFactor").WithSummary("Complete sign-in with a second factor")
+            .WithDescription("With the pending session of a sign-in, checks a TOTP code or a recovery code and turns it into a full session; five wrong codes end it (401).").ProducesProblem(StatusCodes.Status409Conflict);
 
         // Changing the second factor is sensitive: a full session, recently (re)authenticated.
         var manage = mfa.MapGroup("")
@@ -31,16 +35,24 @@ public static class MfaEndpoints
             .RequireRecentAuthentication()
             .RequireRateLimiting(RateLimitPolicies.Admin);
         // A second factor added before the address is proven would outlive its owner's password reset.
-        manage.MapPost("/totp/setup", SetupAsync).RequireVerifiedEmail();
-        manage.MapPost("/totp/confirm", ConfirmAsync).RequireVerifiedEmail();
-        manage.MapDelete("/totp", DisableAsync);
-        manage.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync);
+        manage.MapPost("/totp/setup", SetupAsync).RequireVerifiedEmail()
+            .WithName("setupTotp").WithSummary("Start TOTP setup")
+            .WithDescription("Returns a new authenticator secret and otpauth URI to confirm with a code.").ProducesProblem(StatusCodes.Status409Conflict);
+        manage.MapPost("/totp/confirm", ConfirmAsync).RequireVerifiedEmail()
+            .WithName("confirmTotp").WithSummary("Confirm TOTP setup")
+            .WithDescription("Checks a code of the new authenticator, turns the second factor on and returns the recovery codes (shown once).").ProducesProblem(StatusCodes.Status409Conflict);
+        manage.MapDelete("/totp", DisableAsync)
+            .WithName("disableTotp").WithSummary("Turn TOTP off")
+            .WithDescription("Checks a current code, removes the authenticator and the recovery codes.").ProducesProblem(StatusCodes.Status409Conflict);
+        manage.MapPost("/recovery-codes", RegenerateRecoveryCodesAsync)
+            .WithName("regenerateRecoveryCodes").WithSummary("Replace the recovery codes")
+            .WithDescription("Checks a current code and returns new recovery codes (shown once); the old ones stop working.").ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
-    private static async Task<IResult> VerifyAsync(
+    private static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> VerifyAsync(
         SecondFactorVerifyRequest request, HttpContext http, ConvergioDb db, TotpAuthenticator totp, SecondFactors factors, SessionService sessions,
-        AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
+        AuditLog audit, SecurityNotifier notifier, SecurityMetrics metrics, CancellationToken cancellationToken)
     {
         if (http.User.FindFirst(ConvergioClaims.SecondFactorPending) is null)
         {
@@ -96,7 +108,10 @@ public static class MfaEndpoints
         if (method == SessionMethods.PasswordAndRecoveryCode)
         {
             audit.Record(MfaAuditActions.RecoveryCodeUsed, targetType: "user", targetId: userId.ToString());
+            var left = await db.RecoveryCodes.CountAsync(c => c.UserId == userId && c.UsedAt == null, cancellationToken);
+            await notifier.NotifyAsync(user, SecurityNotices.RecoveryCodeUsed, left.ToString(CultureInfo.InvariantCulture));
         }
+        await notifier.NotifyIfNewDeviceAsync(http, user);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -147,7 +162,7 @@ public static class MfaEndpoints
 
     private static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
         SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, TotpAuthenticator totp, SecondFactors factors, SessionService sessions,
-        AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        AuditLog audit, SecurityNotifier notifier, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var credential = await db.TotpCredentials.AsNoTracking().SingleOrDefaultAsync(t => t.UserId == userId, cancellationToken);
@@ -179,6 +194,7 @@ public static class MfaEndpoints
         // Sessions opened elsewhere with the password alone (perhaps by whoever else knows it) do not outlive the new factor.
         var othersEnded = await sessions.RevokeAllAsync(userId, keep: session.Id, cancellationToken);
         audit.Record(MfaAuditActions.Enabled, targetType: "user", targetId: userId.ToString(), data: new { otherSessionsEnded = othersEnded });
+        await notifier.NotifyAsync(session.User!, SecurityNotices.TotpEnabled);
 
         // The code just proved the second factor: the session is upgraded, under a new token.
         var method = SessionMethods.IsMultiFactor(session.Method) ? session.Method : SessionMethods.PasswordAndTotp;
@@ -189,14 +205,14 @@ public static class MfaEndpoints
         return TypedResults.Ok(new RecoveryCodesResponse(codes));
     }
 
-    private static async Task<IResult> DisableAsync(
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DisableAsync(
         [FromBody] SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, SecondFactors factors, AttemptThrottle throttle, SessionService sessions,
-        AuditLog audit, CancellationToken cancellationToken)
+        AuditLog audit, SecurityNotifier notifier, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         if (await CheckCodeAsync(http, request, factors, throttle, cancellationToken) is { } refused)
         {
-            return refused;
+            return refused is ValidationProblem invalid ? invalid : (ProblemHttpResult)refused;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -205,28 +221,31 @@ public static class MfaEndpoints
         // As after a password change: a change to how the account signs in ends its other sessions.
         var othersEnded = await sessions.RevokeAllAsync(userId, keep: http.User.FindSessionId(), cancellationToken);
         audit.Record(MfaAuditActions.Disabled, targetType: "user", targetId: userId.ToString(), data: new { otherSessionsEnded = othersEnded });
+        await notifier.NotifyAsync(userId, SecurityNotices.TotpDisabled);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> RegenerateRecoveryCodesAsync(
+    private static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem, ProblemHttpResult>> RegenerateRecoveryCodesAsync(
         SecondFactorCodeRequest request, HttpContext http, ConvergioDb db, SecondFactors factors, AttemptThrottle throttle, AuditLog audit,
-        CancellationToken cancellationToken)
+        SecurityNotifier notifier, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         if (await CheckCodeAsync(http, request, factors, throttle, cancellationToken) is { } refused)
         {
-            return refused;
+            return refused is ValidationProblem invalid ? invalid : (ProblemHttpResult)refused;
         }
 
         var codes = await factors.ReplaceRecoveryCodesAsync(userId, cancellationToken);
         audit.Record(MfaAuditActions.RecoveryCodesRegenerated, targetType: "user", targetId: userId.ToString());
+        await notifier.NotifyAsync(userId, SecurityNotices.RecoveryCodesRegenerated);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(new RecoveryCodesResponse(codes));
     }
 
     /// <summary>TOTP must be on and the code right; attempts are limited per user so a stolen session cannot grind codes.</summary>
+    /// <returns>Null when the code is right, else a <see cref="ValidationProblem"/> or a <see cref="ProblemHttpResult"/>.</returns>
     private static async Task<IResult?> CheckCodeAsync(
         HttpContext http, SecondFactorCodeRequest request, SecondFactors factors, AttemptThrottle throttle, CancellationToken cancellationToken)
     {

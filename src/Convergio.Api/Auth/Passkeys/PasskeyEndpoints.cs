@@ -1,3 +1,4 @@
+using Convergio.Api.Auth.Notifications;
 using Convergio.Api.Audit;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.Mfa;
@@ -17,10 +18,16 @@ public static class PasskeyEndpoints
         var auth = app.MapGroup("/api/v1/auth").WithTags("Passkeys");
 
         // Anonymous by design: signing in with a passkey (per-IP auth limits).
-        auth.MapPost("/passkeys/login/options", LoginOptionsAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
-        auth.MapPost("/passkeys/login/complete", LoginCompleteAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth);
+        auth.MapPost("/passkeys/login/options", LoginOptionsAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithName("passkeyLoginOptions").WithSummary("Get passkey sign-in options")
+            .WithDescription("WebAuthn assertion options for signing in with a passkey.");
+        auth.MapPost("/passkeys/login/complete", LoginCompleteAsync).AllowPublic().RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithName("passkeyLogin").WithSummary("Sign in with a passkey")
+            .WithDescription("Checks the WebAuthn assertion and sets a two-factor session cookie; 401 when it is not accepted.").ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        auth.MapGet("/passkeys", ListAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General);
+        auth.MapGet("/passkeys", ListAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General)
+            .WithName("listPasskeys").WithSummary("List my passkeys")
+            .WithDescription("The signed-in user's passkeys.");
 
         // Adding or removing a way to sign in is sensitive: recently (re)authenticated sessions only.
         var manage = auth.MapGroup("/passkeys")
@@ -28,9 +35,15 @@ public static class PasskeyEndpoints
             .RequireRecentAuthentication()
             .RequireRateLimiting(RateLimitPolicies.Admin);
         // A passkey added before the address is proven would outlive its owner's password reset.
-        manage.MapPost("/register/options", RegisterOptionsAsync).RequireVerifiedEmail();
-        manage.MapPost("/register/complete", RegisterCompleteAsync).RequireVerifiedEmail();
-        manage.MapDelete("/{id:guid}", DeleteAsync);
+        manage.MapPost("/register/options", RegisterOptionsAsync).RequireVerifiedEmail()
+            .WithName("passkeyRegistrationOptions").WithSummary("Get passkey registration options")
+            .WithDescription("WebAuthn creation options for adding a passkey.");
+        manage.MapPost("/register/complete", RegisterCompleteAsync).RequireVerifiedEmail()
+            .WithName("registerPasskey").WithSummary("Add a passkey")
+            .WithDescription("Checks the WebAuthn attestation and stores the passkey; 409 when it is already registered.").ProducesProblem(StatusCodes.Status409Conflict);
+        manage.MapDelete("/{id:guid}", DeleteAsync)
+            .WithName("deletePasskey").WithSummary("Remove a passkey")
+            .WithDescription("Removes one of the signed-in user's passkeys.");
         return app;
     }
 
@@ -42,8 +55,8 @@ public static class PasskeyEndpoints
     }
 
     private static async Task<Results<Created<PasskeyResponse>, ProblemHttpResult>> RegisterCompleteAsync(
-        PasskeyRegistrationRequest request, HttpContext http, ConvergioDb db, PasskeyCeremonies ceremonies, AuditLog audit, TimeProvider time,
-        CancellationToken cancellationToken)
+        PasskeyRegistrationRequest request, HttpContext http, ConvergioDb db, PasskeyCeremonies ceremonies, AuditLog audit, SecurityNotifier notifier,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var outcome = await ceremonies.CompleteRegistrationAsync(userId, request.Credential, cancellationToken);
@@ -69,6 +82,7 @@ public static class PasskeyEndpoints
         };
         db.Passkeys.Add(passkey);
         audit.Record(PasskeyAuditActions.Registered, targetType: "passkey", targetId: passkey.Id.ToString());
+        await notifier.NotifyAsync(userId, SecurityNotices.PasskeyAdded, passkey.Name);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -85,7 +99,7 @@ public static class PasskeyEndpoints
 
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> LoginCompleteAsync(
         AuthenticatorAssertionRawResponse response, HttpContext http, ConvergioDb db, PasskeyCeremonies ceremonies, SessionService sessions,
-        SecondFactors factors, AuditLog audit, SecurityMetrics metrics, CancellationToken cancellationToken)
+        SecondFactors factors, AuditLog audit, SecurityNotifier notifier, SecurityMetrics metrics, CancellationToken cancellationToken)
     {
         var outcome = await ceremonies.CompleteAssertionAsync(WebAuthnPurposes.Login, userId: null, response, cancellationToken);
         var user = outcome.Value is { } used
@@ -106,6 +120,7 @@ public static class PasskeyEndpoints
         var session = sessions.Start(http, user, SessionMethods.Passkey);
         audit.Record(PasskeyAuditActions.Used, actorUserId: user.Id, targetType: "passkey", targetId: outcome.Value!.Id.ToString(), data: new { purpose = WebAuthnPurposes.Login });
         audit.Record(AuthAuditActions.LoginSucceeded, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString(), data: new { method = SessionMethods.Passkey });
+        await notifier.NotifyIfNewDeviceAsync(http, user);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         sessions.SetCookies(http, session);
@@ -120,7 +135,8 @@ public static class PasskeyEndpoints
         return TypedResults.Ok(passkeys.Select(PasskeyResponse.From).ToList());
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext http, ConvergioDb db, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        Guid id, HttpContext http, ConvergioDb db, AuditLog audit, SecurityNotifier notifier, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         var passkey = await db.Passkeys.SingleOrDefaultAsync(p => p.Id == id && p.UserId == userId, cancellationToken);
@@ -130,6 +146,7 @@ public static class PasskeyEndpoints
         }
         db.Passkeys.Remove(passkey);
         audit.Record(PasskeyAuditActions.Removed, targetType: "passkey", targetId: id.ToString());
+        await notifier.NotifyAsync(userId, SecurityNotices.PasskeyRemoved, passkey.Name);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }

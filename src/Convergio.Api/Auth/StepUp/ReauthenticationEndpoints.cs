@@ -22,15 +22,19 @@ public static class ReauthenticationEndpoints
         var auth = app.MapGroup("/api/v1/auth").WithTags("Auth")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimitPolicies.Auth);
-        auth.MapPost("/reauthenticate", ReauthenticateAsync);
-        auth.MapPost("/reauthenticate/passkey-options", PasskeyOptionsAsync);
+        auth.MapPost("/reauthenticate", ReauthenticateAsync)
+            .WithName("reauthenticate").WithSummary("Reauthenticate (step-up)")
+            .WithDescription("Proves the user again (password and, with a second factor on, a code; or a passkey assertion) so sensitive actions are allowed for Auth:StepUpWindow; rotates the session.");
+        auth.MapPost("/reauthenticate/passkey-options", PasskeyOptionsAsync)
+            .WithName("reauthenticatePasskeyOptions").WithSummary("Get passkey options to reauthenticate")
+            .WithDescription("WebAuthn assertion options for reauthenticating with a passkey.");
         return app;
     }
 
     private static async Task<Ok<AssertionOptions>> PasskeyOptionsAsync(HttpContext http, PasskeyCeremonies ceremonies, CancellationToken cancellationToken) =>
         TypedResults.Ok(await ceremonies.BeginAssertionAsync(WebAuthnPurposes.Reauthenticate, http.User.GetUserId(), cancellationToken));
 
-    private static async Task<IResult> ReauthenticateAsync(
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ReauthenticateAsync(
         ReauthenticateRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SecondFactors factors, PasskeyCeremonies ceremonies,
         SessionService sessions, AttemptThrottle throttle, AuditLog audit, IOptions<StepUpOptions> options, CancellationToken cancellationToken)
     {
