@@ -31,6 +31,8 @@ public sealed record SessionResponse(
 
 public sealed record AcceptedResponse(string Message);
 
+public sealed record UpdateProfileRequest(string? FullName);
+
 /// <summary>Audit action names written by sign-in and session endpoints.</summary>
 public static class AuthAuditActions
 {
@@ -43,4 +45,5 @@ public static class AuthAuditActions
     public const string PasswordResetRequested = "auth.password.reset_requested";
     public const string PasswordReset = "auth.password.reset";
     public const string SessionRevoked = "auth.session.revoked";
+    public const string ProfileUpdated = "auth.profile.updated";
 }

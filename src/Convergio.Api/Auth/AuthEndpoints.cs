@@ -46,6 +46,9 @@ public static class AuthEndpoints
         signedIn.MapGet("/me", SignInEndpoints.MeAsync)
             .WithName("getMe").WithSummary("Get the signed-in user")
             .WithDescription("The signed-in user, with whether a second factor is on.");
+        signedIn.MapPatch("/me", ProfileEndpoints.UpdateMeAsync)
+            .WithName("updateMe").WithSummary("Update my profile")
+            .WithDescription("Sets the signed-in user's full name: trimmed, one line, at most 200 characters; empty clears it. Other fields are ignored (the email changes only through a confirmed address).");
         signedIn.MapPost("/change-password", PasswordEndpoints.ChangePasswordAsync).RequireRecentAuthentication()
             .WithName("changePassword").WithSummary("Change the password")
             .WithDescription("Checks the current password (3 attempts per 15 minutes, then 429), sets the new one and ends the other sessions.");

@@ -16,7 +16,6 @@ namespace Convergio.Api.Auth;
 /// <summary>Sign-up: a new account, or the same answer for a taken address where verification is required.</summary>
 internal static class RegistrationEndpoints
 {
-    private const int MaxFullNameLength = 200;
 
     internal static async Task<Results<Created<UserResponse>, Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         RegisterRequest request, HttpContext http, ConvergioDb db, IPasswordHasher hasher, SessionService sessions, EmailVerificationMailer verification,
@@ -33,10 +32,10 @@ internal static class RegistrationEndpoints
         {
             errors["password"] = [passwordError];
         }
-        var fullName = string.IsNullOrWhiteSpace(request.FullName) ? null : request.FullName.Trim();
-        if (fullName?.Length > MaxFullNameLength)
+        var fullName = FullNames.Normalize(request.FullName);
+        if (FullNames.Problem(fullName) is { } fullNameError)
         {
-            errors["fullName"] = [$"Full name must be at most {MaxFullNameLength} characters."];
+            errors["fullName"] = [fullNameError];
         }
         if (errors.Count > 0)
         {

@@ -24,4 +24,11 @@ public static class ProblemAssert
     /// <summary>The problem's <c>type</c>, after asserting status and shape.</summary>
     public static async Task<string?> TypeAsync(HttpResponseMessage response, HttpStatusCode status) =>
         (await IsProblemAsync(response, status)).GetProperty("type").GetString();
+
+    /// <summary>Asserts a 400 problem whose <c>errors</c> name <paramref name="field"/>.</summary>
+    public static async Task IsValidationProblemAsync(HttpResponseMessage response, string field)
+    {
+        var problem = await IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
+    }
 }
