@@ -58,31 +58,8 @@ internal sealed class PasswordResetDispatcher(
     // Catches requests that another instance stored and left (it stopped before answering them).
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await DispatchBatchAsync(stoppingToken) == BatchSize)
-                {
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Answering password reset requests failed; retrying on the next poll");
-            }
-
-            try
-            {
-                await signal.WaitAsync(Poll, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        signal.DrainAsync(DispatchBatchAsync, BatchSize, Poll, logger, stoppingToken);
 
     /// <summary>Answers up to one batch of pending requests; how many were pending.</summary>
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)

@@ -51,31 +51,8 @@ internal sealed class OutboxSender(
 {
     private const int BatchSize = 20;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await SendBatchAsync(stoppingToken) == BatchSize)
-                {
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Outbox delivery failed; retrying on the next poll");
-            }
-
-            try
-            {
-                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        signal.DrainAsync(SendBatchAsync, BatchSize, options.Value.PollInterval, logger, stoppingToken);
 
     public async Task<int> SendBatchAsync(CancellationToken cancellationToken)
     {
