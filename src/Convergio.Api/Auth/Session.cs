@@ -1,3 +1,4 @@
+using Convergio.Api.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -61,7 +62,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         builder.HasIndex(s => s.UserId);
         builder.HasIndex(s => s.ExpiresAt);
         builder.Property(s => s.Ip).HasMaxLength(64);
-        builder.Property(s => s.UserAgent).HasMaxLength(512);
+        builder.Property(s => s.UserAgent).HasMaxLength(AuditLog.MaxUserAgentLength);
         builder.Property(s => s.Method).HasMaxLength(32);
         builder.HasOne(s => s.User).WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }

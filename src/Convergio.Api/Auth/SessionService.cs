@@ -1,3 +1,4 @@
+using Convergio.Api.Audit;
 using Convergio.Api.Csrf;
 using Convergio.Api.Data;
 using Convergio.Api.Observability;
@@ -17,7 +18,6 @@ public sealed class SessionService(
     SecurityMetrics metrics,
     SessionInvalidation invalidation)
 {
-    private const int MaxUserAgentLength = 512;
 
     /// <summary>
     /// Ends the session the request arrived with, if any: signing in replaces it, so the old token
@@ -52,7 +52,6 @@ public sealed class SessionService(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var token = SessionTokens.New();
-        var userAgent = http.Request.Headers.UserAgent.ToString();
         var session = new Session
         {
             Id = Guid.NewGuid(),
@@ -62,7 +61,7 @@ public sealed class SessionService(
             LastSeenAt = now,
             ExpiresAt = now + options.Value.AbsoluteLifetime,
             Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = userAgent.Length == 0 ? null : userAgent[..Math.Min(userAgent.Length, MaxUserAgentLength)],
+            UserAgent = AuditLog.UserAgentOf(http),
             Method = method,
             AuthenticatedAt = now,
             // The browser keeps its device id across sign-ins; a new one for a browser this account has not signed in from.
