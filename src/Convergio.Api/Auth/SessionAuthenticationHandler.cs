@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
@@ -34,10 +33,7 @@ public sealed class SessionAuthenticationHandler(
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
-    // One compiled query per provider: a compiled query keeps the first model it ran against (tests run both in one process).
-    private static readonly ConcurrentDictionary<Type, Func<ConvergioDb, byte[], DateTime, CancellationToken, Task<SessionRow?>>> FindSession = new();
-
-    private static Func<ConvergioDb, byte[], DateTime, CancellationToken, Task<SessionRow?>> CompileFindSession(Type _) =>
+    private static readonly PerProviderQuery<Func<ConvergioDb, byte[], DateTime, CancellationToken, Task<SessionRow?>>> FindSession = new(() =>
         EF.CompileAsyncQuery((ConvergioDb db, byte[] hash, DateTime now, CancellationToken cancellationToken) => db.Sessions.AsNoTracking()
             .Where(s => s.TokenHash == hash && s.ExpiresAt > now && s.User!.DisabledAt == null)
             .Select(s => new SessionRow(
@@ -50,7 +46,7 @@ public sealed class SessionAuthenticationHandler(
                 s.Method,
                 s.AuthenticatedAt,
                 s.SecondFactorPending))
-            .SingleOrDefault());
+            .SingleOrDefault()));
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -86,7 +82,7 @@ public sealed class SessionAuthenticationHandler(
     private async Task<CachedSession?> LoadAsync(SessionTokenHash hash, DateTime now)
     {
         var generation = cache.Generation;
-        if (await FindSession.GetOrAdd(db.GetType(), CompileFindSession)(db, hash.ToArray(), now, Context.RequestAborted) is not { } row)
+        if (await FindSession.For(db)(db, hash.ToArray(), now, Context.RequestAborted) is not { } row)
         {
             return null;
         }

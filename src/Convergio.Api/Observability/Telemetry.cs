@@ -9,8 +9,8 @@ namespace Convergio.Api.Observability;
 
 /// <summary>
 /// OpenTelemetry metrics (ASP.NET Core, HttpClient, Npgsql, .NET runtime and <see cref="SecurityMetrics"/>)
-/// for the Prometheus scrape endpoint, plus traces; both are also pushed over OTLP (http/protobuf,
-/// through a TLS 1.2+ client) when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads
+/// for the Prometheus scrape endpoint. When <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, metrics and
+/// traces are also pushed over OTLP (http/protobuf, through a TLS 1.2+ client; the exporter reads
 /// the other standard OTEL_* variables; Production requires an https endpoint).
 /// The instrumentations keep URL query strings redacted, their default.
 /// </summary>
@@ -27,7 +27,7 @@ public static class Telemetry
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<SecurityMetrics>();
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]);
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName))
             .WithMetrics(metrics => metrics
                 .AddMeter(SecurityMetrics.MeterName)
@@ -36,12 +36,17 @@ public static class Telemetry
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
                 .AddPrometheusExporter()
-                .AddOtlpExporterWhen(otlp, metrics.AddOtlpExporter))
-            .WithTracing(tracing => tracing
+                .AddOtlpExporterWhen(otlp, metrics.AddOtlpExporter));
+        // Traces have no local reader: with no collector to push them to, recording a span for every
+        // request and query would cost each request for nothing.
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
-                .AddOtlpExporterWhen(otlp, tracing.AddOtlpExporter));
+                .AddOtlpExporter(OtlpOptionsName, PinnedExporter));
+        }
     }
 
     // http/protobuf is the protocol whose HttpClient the exporter takes from HttpClientFactory.
