@@ -39,7 +39,8 @@ public static class EmailVerificationEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> VerifyAsync(
-        VerifyEmailRequest request, ConvergioDb db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        VerifyEmailRequest request, HttpContext http, ConvergioDb db, DeviceCookies devices, AuditLog audit, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var invalid = ApiProblems.Invalid("token", "The verification link is invalid, expired or already used.");
         if (string.IsNullOrEmpty(request.Token))
@@ -67,6 +68,12 @@ public static class EmailVerificationEndpoints
         audit.Record(Verified, actorUserId: user.Id, targetType: "user", targetId: user.Id.ToString());
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        // The browser that followed the link reads the account's mailbox: it is the owner's, so signing
+        // in from it next (the usual step after sign-up) is not announced as a sign-in from a new device.
+        if (devices.PresentedFor(http, user.Email) is null)
+        {
+            devices.Issue(http, Guid.NewGuid(), user.Email);
+        }
         return TypedResults.NoContent();
     }
 

@@ -69,6 +69,22 @@ public sealed class SecurityNotificationTests
     }
 
     [Fact]
+    public async Task The_first_sign_in_from_the_browser_that_verified_the_address_mails_nothing()
+    {
+        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?> { ["Auth:RequireVerifiedEmail"] = "true" });
+        using var browser = factory.CreateBrowser();
+        var email = AuthTestExtensions.NewEmail();
+        var password = TestKeys.Password();
+        Assert.Equal(HttpStatusCode.Accepted, (await browser.PostJsonAsync(AuthTestExtensions.RegisterPath, new { email, password, fullName = "Test User" })).StatusCode);
+        var token = await MailPickup.WaitForLinkTokenAsync(factory.MailDirectory, email, "/verify-email");
+        Assert.Equal(HttpStatusCode.NoContent, (await browser.PostJsonAsync("/api/v1/auth/verify-email", new { token })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.LoginAsync(email, password)).StatusCode);
+
+        Assert.Empty(await NoticesAsync(factory, email));
+    }
+
+    [Fact]
     public async Task A_sign_in_owing_its_second_factor_is_announced_only_once_the_factor_is_verified()
     {
         await using var factory = new ConvergioFactory();
