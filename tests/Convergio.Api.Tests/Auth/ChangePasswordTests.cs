@@ -36,9 +36,7 @@ public sealed class ChangePasswordTests
 
         var response = await ChangeAsync(user.Browser, "not-the-password", TestKeys.Password());
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
-        Assert.True(problem.GetProperty("errors").TryGetProperty("currentPassword", out _));
+        await ProblemAssert.IsValidationProblemAsync(response, "currentPassword");
     }
 
     [Fact]

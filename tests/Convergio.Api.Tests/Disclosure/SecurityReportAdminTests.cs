@@ -138,7 +138,7 @@ public sealed class SecurityReportAdminTests
 
         var response = await admin.Browser.GetAsync($"{AdminPath}?{query}");
 
-        Assert.True((await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty(field, out _));
+        await ProblemAssert.IsValidationProblemAsync(response, field);
     }
 
     private static JsonElement Item(JsonElement page, Guid id) =>

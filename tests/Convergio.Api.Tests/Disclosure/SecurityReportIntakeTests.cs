@@ -76,8 +76,7 @@ public sealed class SecurityReportIntakeTests
 
         var response = await client.PostAsJsonAsync(Path, body, TestContext.Current.CancellationToken);
 
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+        await ProblemAssert.IsValidationProblemAsync(response, field);
         await using var scope = factory.Services.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<ConvergioDb>();
         Assert.Equal(0, await context.SecurityReports.CountAsync(TestContext.Current.CancellationToken));
