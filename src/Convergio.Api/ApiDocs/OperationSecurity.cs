@@ -1,5 +1,6 @@
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Auth.Tokens;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -9,7 +10,8 @@ namespace Convergio.Api.ApiDocs;
 /// <summary>
 /// What an operation needs, from its endpoint metadata: public operations need nothing
 /// (<c>security: []</c>); the others the session cookie, and on mutating ones the CSRF header in
-/// the same requirement (both at once; a bearer-token alternative would be a second entry).
+/// the same requirement (both at once). Operations that declare a token scope list the API token
+/// as a second, alternative requirement whose scopes array names that scope.
 /// Assurance beyond a session (second factor, recent authentication, verified email) and roles are
 /// stated in the description and in <c>x-convergio-assurance</c>.
 /// </summary>
@@ -35,6 +37,11 @@ internal sealed class OperationSecurity(IAuthorizationPolicyProvider policies) :
             requirement[new OpenApiSecuritySchemeReference(ContractComponents.CsrfScheme, document)] = [];
         }
         operation.Security = [requirement];
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<TokenScopeRequirement>().LastOrDefault() is { } scope)
+        {
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ContractComponents.TokenScheme, document)] = [scope.Scope] });
+            operation.Description += $" API tokens need the {scope.Scope} scope.";
+        }
 
         var needs = new List<string>();
         if (facts.IsPlatformAdmin)
