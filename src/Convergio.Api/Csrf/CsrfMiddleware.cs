@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Convergio.Api.Auth;
 using Convergio.Api.Edge;
 using Convergio.Api.Observability;
 using Microsoft.AspNetCore.Mvc;
@@ -18,7 +17,7 @@ namespace Convergio.Api.Csrf;
 /// token authenticated is exempt from (2) only when it carries no session cookie: with a cookie a
 /// browser could have attached it, so (2) applies and, having no session to bind to, refuses it.
 /// </summary>
-public sealed class CsrfMiddleware(RequestDelegate next, CsrfTokens tokens, TrustedOrigins origins, AuthCookies cookies, SecurityMetrics metrics)
+public sealed class CsrfMiddleware(RequestDelegate next, CsrfTokens tokens, TrustedOrigins origins, SecurityMetrics metrics)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -36,7 +35,7 @@ public sealed class CsrfMiddleware(RequestDelegate next, CsrfTokens tokens, Trus
         }
 
         var sessionId = context.User.FindSessionId();
-        var tokenWithCookie = context.User.FindTokenId() is not null && context.Request.Cookies.ContainsKey(cookies.SessionCookieName);
+        var tokenWithCookie = context.User.HasClaim(ConvergioClaims.TokenWithSessionCookie, "true");
         if (context.GetEndpoint()?.IsPublic() == true || sessionId is null && !tokenWithCookie)
         {
             // No live session (or a token alone): nothing a browser could forge; authorization answers 401 where one is needed.

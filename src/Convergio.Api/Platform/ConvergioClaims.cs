@@ -32,6 +32,12 @@ public static class ConvergioClaims
     /// <summary>On an organization-limited API token principal: the one organization it may reach.</summary>
     public const string TokenOrgId = "convergio:token_org";
 
+    /// <summary>
+    /// Present ("true") on an API token principal whose request also carried a session cookie: a browser
+    /// may have attached that cookie, so CSRF protection still applies (and, with no session, refuses).
+    /// </summary>
+    public const string TokenWithSessionCookie = "convergio:token_with_session_cookie";
+
     public static Guid? FindUserId(this ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue(UserId), out var id) ? id : null;
 

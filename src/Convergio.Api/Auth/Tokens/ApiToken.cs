@@ -1,4 +1,3 @@
-using Convergio.Api.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -18,7 +17,7 @@ public sealed class ApiToken
     /// <summary>Space-separated <see cref="TokenScopes"/>.</summary>
     public required string Scopes { get; set; }
 
-    /// <summary>The one organization the token may reach, or null for every organization of the user.</summary>
+    /// <summary>The one organization the token may reach, or null for every organization of the user (the foreign key is Tenancy's).</summary>
     public Guid? OrgId { get; set; }
 
     public DateTime CreatedAt { get; set; }
@@ -38,6 +37,5 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.HasIndex(t => t.UserId);
         builder.Property(t => t.Scopes).HasMaxLength(200);
         builder.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<Organization>().WithMany().HasForeignKey(t => t.OrgId).OnDelete(DeleteBehavior.Cascade);
     }
 }

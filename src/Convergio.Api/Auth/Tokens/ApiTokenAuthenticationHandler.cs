@@ -22,6 +22,7 @@ public sealed class ApiTokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ConvergioDb db,
+    AuthCookies cookies,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
@@ -75,6 +76,10 @@ public sealed class ApiTokenAuthenticationHandler(
         if (row.OrgId is { } orgId)
         {
             claims.Add(new(ConvergioClaims.TokenOrgId, orgId.ToString()));
+        }
+        if (Request.Cookies.ContainsKey(cookies.SessionCookieName))
+        {
+            claims.Add(new(ConvergioClaims.TokenWithSessionCookie, "true"));
         }
         if (row.EmailVerified)
         {

@@ -33,7 +33,8 @@ public static class ApiTokenEndpoints
     }
 
     private static async Task<Results<Created<CreatedApiTokenResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateApiTokenRequest request, HttpContext http, ConvergioDb db, AuditLog audit, IOptions<ApiTokenOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        CreateApiTokenRequest request, HttpContext http, ConvergioDb db, IOrganizationMembership memberships, AuditLog audit,
+        IOptions<ApiTokenOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var name = request.Name?.Trim() ?? "";
@@ -45,7 +46,7 @@ public static class ApiTokenEndpoints
         }
 
         var userId = http.User.GetUserId();
-        if (request.OrgId is { } orgId && !await db.Memberships.AnyAsync(m => m.OrgId == orgId && m.UserId == userId, cancellationToken))
+        if (request.OrgId is { } orgId && !await memberships.IsMemberAsync(orgId, userId, cancellationToken))
         {
             return ApiProblems.NotFound("No such organization.");
         }

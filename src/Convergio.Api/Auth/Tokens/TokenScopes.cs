@@ -23,6 +23,19 @@ public static class TokenScopes
 /// </summary>
 public sealed record TokenScopeRequirement(string Scope, bool FiltersToTokenOrganization = false);
 
+/// <summary>
+/// Endpoint metadata of organization routes: their tenant rule (Tenancy's membership filter) refuses an
+/// organization-limited token whose organization is not the route's, so such a token may reach them.
+/// </summary>
+public sealed class TokenOrganizationChecked
+{
+    public static readonly TokenOrganizationChecked Instance = new();
+
+    private TokenOrganizationChecked()
+    {
+    }
+}
+
 public static class TokenScopeConventions
 {
     /// <summary>Lets API tokens holding <paramref name="scope"/> call the endpoint; endpoints that name no scope refuse every token (403).</summary>
