@@ -49,7 +49,8 @@ internal sealed class ContractDocument : IOpenApiDocumentTransformer
                 extension of an operation lists what the session must prove beyond being signed
                 in (a second factor, a recent authentication, a verified email). Scripts and CI may
                 instead send an API token (`Authorization: Bearer cvg_…`, no cookie, no CSRF header)
-                to the operations that list the `apiToken` scheme, with the scope named there.
+                to the operations that list the `apiToken` scheme, with the scope their
+                `x-convergio-scope` names.
                 """,
             Contact = new OpenApiContact { Name = "Convergio security", Email = SecurityContacts.Security },
         };
@@ -77,7 +78,7 @@ internal sealed class ContractDocument : IOpenApiDocumentTransformer
         {
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
-            Description = "A personal access token (`cvg_…`) from `POST /api/v1/auth/tokens`. It acts as its user with only its scopes (an operation's requirement names the scope it needs) and, when created for one organization, only there. No cookie is involved, so no CSRF header is needed; any operation that does not list this scheme refuses tokens with 403.",
+            Description = "A personal access token (`cvg_…`) from `POST /api/v1/auth/tokens`. It acts as its user with only its scopes (an operation's `x-convergio-scope` names the one it needs) and, when created for one organization, only there. No cookie is involved, so no CSRF header is needed; any operation that does not list this scheme refuses tokens with 403.",
         };
 
         // The framework's own validation-problem schema is replaced by the shared one (ErrorResponses).

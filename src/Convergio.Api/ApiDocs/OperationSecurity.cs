@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.StepUp;
 using Convergio.Api.Auth.Tokens;
@@ -11,13 +12,15 @@ namespace Convergio.Api.ApiDocs;
 /// What an operation needs, from its endpoint metadata: public operations need nothing
 /// (<c>security: []</c>); the others the session cookie, and on mutating ones the CSRF header in
 /// the same requirement (both at once). Operations that declare a token scope list the API token
-/// as a second, alternative requirement whose scopes array names that scope.
+/// as a second, alternative requirement and name the scope in <c>x-convergio-scope</c> (a scopes
+/// array belongs to OAuth2 schemes only, as Spectral's oas rules read the specification).
 /// Assurance beyond a session (second factor, recent authentication, verified email) and roles are
 /// stated in the description and in <c>x-convergio-assurance</c>.
 /// </summary>
 internal sealed class OperationSecurity(IAuthorizationPolicyProvider policies) : IOpenApiOperationTransformer
 {
     public const string AssuranceExtension = "x-convergio-assurance";
+    public const string ScopeExtension = "x-convergio-scope";
 
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -39,8 +42,10 @@ internal sealed class OperationSecurity(IAuthorizationPolicyProvider policies) :
         operation.Security = [requirement];
         if (context.Description.ActionDescriptor.EndpointMetadata.OfType<TokenScopeRequirement>().LastOrDefault() is { } scope)
         {
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ContractComponents.TokenScheme, document)] = [scope.Scope] });
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ContractComponents.TokenScheme, document)] = [] });
             operation.Description += $" API tokens need the {scope.Scope} scope.";
+            operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+            operation.Extensions[ScopeExtension] = new JsonNodeExtension(JsonValue.Create(scope.Scope));
         }
 
         var needs = new List<string>();
