@@ -6,6 +6,7 @@ using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.Mfa;
 using Convergio.Api.Auth.Passkeys;
 using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Auth.Tokens;
 using Convergio.Api.Billing;
 using Convergio.Api.Csrf;
 using Convergio.Api.Data;
@@ -49,6 +50,7 @@ try
     builder.AddApiDocs();
     builder.AddCsrf();
     builder.AddAuth();
+    builder.AddApiTokens();
     builder.AddProviderKeys();
     builder.AddTenancy();
     builder.AddStepUp();
@@ -72,6 +74,7 @@ try
     app.UseCsrfProtection();
     app.UseUtf8Bodies();
     app.UseRateLimits();
+    app.UseTokenScopes();
     app.UseAuthorization();
 
     // Every endpoint below binds only plain text (Edge/PlainTextInput).
@@ -79,6 +82,7 @@ try
     api.MapHealth();
     api.MapMetrics();
     api.MapAuth();
+    api.MapApiTokens();
     api.MapCspReports();
     api.MapProviderKeys();
     api.MapStripeWebhooks();

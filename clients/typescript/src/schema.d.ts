@@ -228,6 +228,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my API tokens
+         * @description The caller's API tokens, newest first, with scopes, expiry and last use; never the secret.
+         */
+        get: operations["listApiTokens"];
+        put?: never;
+        /**
+         * Create an API token
+         * @description Creates a personal access token for scripts and CI with the given scopes, expiry (at most a year) and, optionally, one organization. The response holds the secret (`cvg_…`), shown this once; send it as `Authorization: Bearer <token>`. 404 for an organization the caller is not a member of; 409 when the caller holds the most live tokens allowed. The session must have: recent-authentication (403 with the matching problem type otherwise).
+         */
+        post: operations["createApiToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke one of my API tokens
+         * @description Deletes the token: requests presenting it are refused (401) from now on. 404 for a token that is not the caller's.
+         */
+        delete: operations["revokeApiToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/csp-reports": {
         parameters: {
             query?: never;
@@ -421,21 +465,21 @@ export interface paths {
         };
         /**
          * Get an organization
-         * @description One organization the caller is a member of. Needs the viewer role or higher in the organization (a non-member gets 404).
+         * @description One organization the caller is a member of. API tokens need the orgs:read scope. Needs the viewer role or higher in the organization (a non-member gets 404).
          */
         get: operations["getOrganization"];
         put?: never;
         post?: never;
         /**
          * Delete an organization
-         * @description Deletes the organization with its memberships, invites and projects. Needs the owner role or higher in the organization (a non-member gets 404). The session must have: recent-authentication (403 with the matching problem type otherwise).
+         * @description Deletes the organization with its memberships, invites and projects. API tokens need the orgs:write scope. Needs the owner role or higher in the organization (a non-member gets 404). The session must have: recent-authentication (403 with the matching problem type otherwise).
          */
         delete: operations["deleteOrganization"];
         options?: never;
         head?: never;
         /**
          * Rename an organization
-         * @description Changes the name or slug; 409 for a slug taken. Needs the admin role or higher in the organization (a non-member gets 404).
+         * @description Changes the name or slug; 409 for a slug taken. API tokens need the orgs:write scope. Needs the admin role or higher in the organization (a non-member gets 404).
          */
         patch: operations["updateOrganization"];
         trace?: never;
@@ -449,7 +493,7 @@ export interface paths {
         };
         /**
          * Search the organization's audit log
-         * @description The organization's audit events by actor, action and period, paged. Needs the admin role or higher in the organization (a non-member gets 404).
+         * @description The organization's audit events by actor, action and period, paged. API tokens need the audit:read scope. Needs the admin role or higher in the organization (a non-member gets 404).
          */
         get: operations["searchOrganizationAudit"];
         put?: never;
@@ -469,7 +513,7 @@ export interface paths {
         };
         /**
          * List members
-         * @description The organization's members and their roles, paged. Needs the viewer role or higher in the organization (a non-member gets 404).
+         * @description The organization's members and their roles, paged. API tokens need the members:read scope. Needs the viewer role or higher in the organization (a non-member gets 404).
          */
         get: operations["listMembers"];
         put?: never;
@@ -492,14 +536,14 @@ export interface paths {
         post?: never;
         /**
          * Remove a member
-         * @description Removes a member (admins and owners; anyone may remove themselves); 409 `last-owner` when it would leave no owner. Needs the viewer role or higher in the organization (a non-member gets 404). The session must have: recent-authentication (403 with the matching problem type otherwise).
+         * @description Removes a member (admins and owners; anyone may remove themselves); 409 `last-owner` when it would leave no owner. API tokens need the members:write scope. Needs the viewer role or higher in the organization (a non-member gets 404). The session must have: recent-authentication (403 with the matching problem type otherwise).
          */
         delete: operations["removeMember"];
         options?: never;
         head?: never;
         /**
          * Change a member's role
-         * @description Sets a member's role; 409 `last-owner` when it would leave no owner. Needs the admin role or higher in the organization (a non-member gets 404). The session must have: recent-authentication (403 with the matching problem type otherwise).
+         * @description Sets a member's role; 409 `last-owner` when it would leave no owner. API tokens need the members:write scope. Needs the admin role or higher in the organization (a non-member gets 404). The session must have: recent-authentication (403 with the matching problem type otherwise).
          */
         patch: operations["changeMemberRole"];
         trace?: never;
@@ -513,13 +557,13 @@ export interface paths {
         };
         /**
          * List pending invitations
-         * @description The organization's invitations not yet accepted or expired, paged. Needs the admin role or higher in the organization (a non-member gets 404).
+         * @description The organization's invitations not yet accepted or expired, paged. API tokens need the members:write scope. Needs the admin role or higher in the organization (a non-member gets 404).
          */
         get: operations["listInvites"];
         put?: never;
         /**
          * Invite someone
-         * @description Mails an invitation with a role; 409 when the person is already a member. Needs the admin role or higher in the organization (a non-member gets 404). The session must have: verified-email-when-required (403 with the matching problem type otherwise).
+         * @description Mails an invitation with a role; 409 when the person is already a member. API tokens need the members:write scope. Needs the admin role or higher in the organization (a non-member gets 404). The session must have: verified-email-when-required (403 with the matching problem type otherwise).
          */
         post: operations["createInvite"];
         delete?: never;
@@ -540,7 +584,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an invitation
-         * @description Revokes an invitation so its link stops working. Needs the admin role or higher in the organization (a non-member gets 404).
+         * @description Revokes an invitation so its link stops working. API tokens need the members:write scope. Needs the admin role or higher in the organization (a non-member gets 404).
          */
         delete: operations["revokeInvite"];
         options?: never;
@@ -557,13 +601,13 @@ export interface paths {
         };
         /**
          * List projects
-         * @description The organization's projects, paged. Needs the viewer role or higher in the organization (a non-member gets 404).
+         * @description The organization's projects, paged. API tokens need the projects:read scope. Needs the viewer role or higher in the organization (a non-member gets 404).
          */
         get: operations["listProjects"];
         put?: never;
         /**
          * Create a project
-         * @description Creates a project in the organization. Needs the member role or higher in the organization (a non-member gets 404).
+         * @description Creates a project in the organization. API tokens need the projects:write scope. Needs the member role or higher in the organization (a non-member gets 404).
          */
         post: operations["createProject"];
         delete?: never;
@@ -581,21 +625,21 @@ export interface paths {
         };
         /**
          * Get a project
-         * @description One project of the organization. Needs the viewer role or higher in the organization (a non-member gets 404).
+         * @description One project of the organization. API tokens need the projects:read scope. Needs the viewer role or higher in the organization (a non-member gets 404).
          */
         get: operations["getProject"];
         put?: never;
         post?: never;
         /**
          * Delete a project
-         * @description Deletes a project of the organization. Needs the admin role or higher in the organization (a non-member gets 404).
+         * @description Deletes a project of the organization. API tokens need the projects:write scope. Needs the admin role or higher in the organization (a non-member gets 404).
          */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;
         /**
          * Update a project
-         * @description Changes a project's name or description. Needs the member role or higher in the organization (a non-member gets 404).
+         * @description Changes a project's name or description. API tokens need the projects:write scope. Needs the member role or higher in the organization (a non-member gets 404).
          */
         patch: operations["updateProject"];
         trace?: never;
@@ -609,13 +653,13 @@ export interface paths {
         };
         /**
          * List my organizations
-         * @description The organizations the caller is a member of, with the caller's role.
+         * @description The organizations the caller is a member of, with the caller's role. API tokens need the orgs:read scope.
          */
         get: operations["listMyOrganizations"];
         put?: never;
         /**
          * Create an organization
-         * @description Creates an organization with the caller as its owner; 409 for a slug taken.
+         * @description Creates an organization with the caller as its owner; 409 for a slug taken. API tokens need the orgs:write scope.
          */
         post: operations["createOrganization"];
         delete?: never;
@@ -1106,6 +1150,20 @@ export interface components {
             createdAt: string;
         };
         Algorithm: number;
+        ApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scopes: string[];
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: uuid */
+            orgId: null | string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastUsedAt: null | string;
+        };
         AssertionOptions: {
             /** Format: byte */
             challenge?: unknown;
@@ -1238,6 +1296,25 @@ export interface components {
         };
         ChangeRoleRequest: {
             role: null | components["schemas"]["OrgRole"];
+        };
+        CreateApiTokenRequest: {
+            name: null | string;
+            scopes: null | string[];
+            /** Format: date-time */
+            expiresAt: null | string;
+            /** Format: uuid */
+            orgId: null | string;
+        };
+        CreatedApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            token: string;
+            name: string;
+            scopes: string[];
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: uuid */
+            orgId: null | string;
         };
         CreateInviteRequest: {
             email: null | string;
@@ -2774,6 +2851,329 @@ export interface operations {
             };
             /** @description Refused. Problem types: `https://convergio.io/problems/origin-not-allowed`, `https://convergio.io/problems/csrf-token-invalid`. */
             403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds (also `retryAfter` in the body). */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listApiTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenResponse"][];
+                };
+            };
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds (also `retryAfter` in the body). */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiTokenResponse"];
+                };
+            };
+            /** @description The request is malformed, or a field is invalid (`errors` names each field). */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Refused. Problem types: `https://convergio.io/problems/origin-not-allowed`, `https://convergio.io/problems/csrf-token-invalid`, `https://convergio.io/problems/reauthentication-required`. */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource, or none the caller may see. */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state: see `detail`. */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than this endpoint accepts. */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not in a media type this operation reads, or not UTF-8 (`https://convergio.io/problems/unsupported-charset`). */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds (also `retryAfter` in the body). */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    revokeApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tokenId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            401: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Refused. Problem types: `https://convergio.io/problems/origin-not-allowed`, `https://convergio.io/problems/csrf-token-invalid`. */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource, or none the caller may see. */
+            404: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];

@@ -11,6 +11,7 @@ public static class ContractComponents
     public const string ProblemJson = "application/problem+json";
     public const string SessionScheme = "sessionCookie";
     public const string CsrfScheme = "csrfToken";
+    public const string TokenScheme = "apiToken";
     public const string RetryAfter = "Retry-After";
 
     /// <summary>The headers the rate limiter writes on every response it counted (Edge/RateLimitHeaders).</summary>

@@ -19,6 +19,7 @@ internal sealed class ContractDocument : IOpenApiDocumentTransformer
     {
         ["Auth"] = "Account creation, sign-in, passwords, email verification and step-up re-authentication.",
         ["Sessions"] = "The signed-in user's sessions: list and revoke.",
+        ["API tokens"] = "Personal access tokens for scripts and CI: create (shown once), list and revoke.",
         ["MFA"] = "Second factor: TOTP authenticator and recovery codes.",
         ["Passkeys"] = "WebAuthn passkeys: sign-in and management.",
         ["Organizations"] = "Tenants and their members (roles owner > admin > member > viewer).",
@@ -46,7 +47,10 @@ internal sealed class ContractDocument : IOpenApiDocumentTransformer
                 clients act on `status` and `type`. Rate-limited responses carry `RateLimit` and
                 `RateLimit-Policy`; a 429 carries `Retry-After`. The `x-convergio-assurance`
                 extension of an operation lists what the session must prove beyond being signed
-                in (a second factor, a recent authentication, a verified email).
+                in (a second factor, a recent authentication, a verified email). Scripts and CI may
+                instead send an API token (`Authorization: Bearer cvg_…`, no cookie, no CSRF header)
+                to the operations that list the `apiToken` scheme, with the scope their
+                `x-convergio-scope` names.
                 """,
             Contact = new OpenApiContact { Name = "Convergio security", Email = SecurityContacts.Security },
         };
@@ -68,6 +72,13 @@ internal sealed class ContractDocument : IOpenApiDocumentTransformer
             In = ParameterLocation.Header,
             Name = AuthNames.CsrfHeader,
             Description = "The CSRF token of `GET /api/v1/auth/csrf`, bound to the session; required on every mutating request of a signed-in session.",
+        };
+
+        document.Components.SecuritySchemes[ContractComponents.TokenScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "A personal access token (`cvg_…`) from `POST /api/v1/auth/tokens`. It acts as its user with only its scopes (an operation's `x-convergio-scope` names the one it needs) and, when created for one organization, only there. No cookie is involved, so no CSRF header is needed; any operation that does not list this scheme refuses tokens with 403.",
         };
 
         // The framework's own validation-problem schema is replaced by the shared one (ErrorResponses).

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Auth.Tokens;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -9,13 +11,16 @@ namespace Convergio.Api.ApiDocs;
 /// <summary>
 /// What an operation needs, from its endpoint metadata: public operations need nothing
 /// (<c>security: []</c>); the others the session cookie, and on mutating ones the CSRF header in
-/// the same requirement (both at once; a bearer-token alternative would be a second entry).
+/// the same requirement (both at once). Operations that declare a token scope list the API token
+/// as a second, alternative requirement and name the scope in <c>x-convergio-scope</c> (a scopes
+/// array belongs to OAuth2 schemes only, as Spectral's oas rules read the specification).
 /// Assurance beyond a session (second factor, recent authentication, verified email) and roles are
 /// stated in the description and in <c>x-convergio-assurance</c>.
 /// </summary>
 internal sealed class OperationSecurity(IAuthorizationPolicyProvider policies) : IOpenApiOperationTransformer
 {
     public const string AssuranceExtension = "x-convergio-assurance";
+    public const string ScopeExtension = "x-convergio-scope";
 
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -35,6 +40,13 @@ internal sealed class OperationSecurity(IAuthorizationPolicyProvider policies) :
             requirement[new OpenApiSecuritySchemeReference(ContractComponents.CsrfScheme, document)] = [];
         }
         operation.Security = [requirement];
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<TokenScopeRequirement>().LastOrDefault() is { } scope)
+        {
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ContractComponents.TokenScheme, document)] = [] });
+            operation.Description += $" API tokens need the {scope.Scope} scope.";
+            operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+            operation.Extensions[ScopeExtension] = new JsonNodeExtension(JsonValue.Create(scope.Scope));
+        }
 
         var needs = new List<string>();
         if (facts.IsPlatformAdmin)

@@ -11,7 +11,8 @@ public static class AuthExtensions
 {
     /// <summary>
     /// Session-cookie authentication and deny-by-default authorization: the fallback policy
-    /// requires a signed-in session, so an endpoint is anonymous only through <c>AllowPublic()</c>.
+    /// requires a signed-in session (or an API token, see Tokens/ApiTokenExtensions, which registers
+    /// the <see cref="AuthNames.Scheme"/> policies name), so an endpoint is anonymous only through <c>AllowPublic()</c>.
     /// </summary>
     public static WebApplicationBuilder AddAuth(this WebApplicationBuilder builder)
     {
@@ -43,7 +44,7 @@ public static class AuthExtensions
         builder.Services.AddHostedService<PasswordResetDispatcher>();
 
         builder.Services.AddAuthentication(AuthNames.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(AuthNames.Scheme, null);
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(AuthNames.SessionScheme, null);
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationResultChain>();
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthNames.Scheme).RequireAuthenticatedUser().Build())

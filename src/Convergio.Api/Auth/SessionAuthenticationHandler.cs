@@ -74,8 +74,8 @@ public sealed class SessionAuthenticationHandler(
             session.LastSeenWritten = now;
             lastSeen.Record(session.Id, now);
         }
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(session.Claims, AuthNames.Scheme));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, AuthNames.Scheme));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(session.Claims, AuthNames.SessionScheme));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, AuthNames.SessionScheme));
     }
 
     /// <summary>Reads the session from the database and caches it, unless an invalidation happened while reading.</summary>

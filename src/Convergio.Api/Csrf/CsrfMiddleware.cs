@@ -13,7 +13,9 @@ namespace Convergio.Api.Csrf;
 /// the public sign-in forms too (login CSRF);
 /// (2) a mutating request with a session whose <c>X-CSRF-Token</c> header does not equal the
 /// <c>csrf_token</c> cookie or does not verify for that session. Public endpoints carry no
-/// session and are exempt from (2) by their <see cref="PublicEndpointMetadata"/>.
+/// session and are exempt from (2) by their <see cref="PublicEndpointMetadata"/>. A request an API
+/// token authenticated is exempt from (2) only when it carries no session cookie: with a cookie a
+/// browser could have attached it, so (2) applies and, having no session to bind to, refuses it.
 /// </summary>
 public sealed class CsrfMiddleware(RequestDelegate next, CsrfTokens tokens, TrustedOrigins origins, SecurityMetrics metrics)
 {
@@ -32,9 +34,11 @@ public sealed class CsrfMiddleware(RequestDelegate next, CsrfTokens tokens, Trus
             return;
         }
 
-        if (context.GetEndpoint()?.IsPublic() == true || context.User.FindSessionId() is not { } sessionId)
+        var sessionId = context.User.FindSessionId();
+        var tokenWithCookie = context.User.HasClaim(ConvergioClaims.TokenWithSessionCookie, "true");
+        if (context.GetEndpoint()?.IsPublic() == true || sessionId is null && !tokenWithCookie)
         {
-            // No live session: nothing to forge; authorization answers 401 where one is needed.
+            // No live session (or a token alone): nothing a browser could forge; authorization answers 401 where one is needed.
             await next(context);
             return;
         }
@@ -51,7 +55,7 @@ public sealed class CsrfMiddleware(RequestDelegate next, CsrfTokens tokens, Trus
             await RejectAsync(context, "mismatch");
             return;
         }
-        if (!tokens.IsValid(cookie, sessionId))
+        if (sessionId is not { } id || !tokens.IsValid(cookie, id))
         {
             await RejectAsync(context, "invalid");
             return;

@@ -35,9 +35,14 @@ public static class RateLimitKeys
         return new IPAddress(bytes) + "/64";
     }
 
-    /// <summary>The signed-in user, else the client address.</summary>
+    /// <summary>
+    /// The API token that authenticated the request (each token has its own bucket, which neither the
+    /// user's sessions nor the user's other tokens share), else the signed-in user, else the client address.
+    /// </summary>
     public static string Identity(HttpContext context) =>
-        context.User.FindUserId() is { } userId ? $"user:{userId:N}" : $"ip:{ClientAddress(context)}";
+        context.User.FindTokenId() is { } tokenId ? $"token:{tokenId:N}"
+        : context.User.FindUserId() is { } userId ? $"user:{userId:N}"
+        : $"ip:{ClientAddress(context)}";
 
     /// <summary>The bucket of one policy for this request.</summary>
     public static string For(string policy, HttpContext context) => policy switch

@@ -1,9 +1,13 @@
 namespace Convergio.Api.Platform;
 
-/// <summary>Names of the cookies and headers of session authentication, device cookies and CSRF.</summary>
+/// <summary>Names of the authentication schemes, and of the cookies and headers of session authentication, device cookies and CSRF.</summary>
 public static class AuthNames
 {
-    public const string Scheme = "Session";
+    /// <summary>The scheme every policy names: the API token scheme when a bearer credential is presented, else the session cookie.</summary>
+    public const string Scheme = "Convergio";
+
+    public const string SessionScheme = "Session";
+    public const string TokenScheme = "ApiToken";
     public const string SessionCookie = "session";
     public const string HostSessionCookie = "__Host-session";
     public const string DeviceCookie = "device";

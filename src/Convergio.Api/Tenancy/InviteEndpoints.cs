@@ -1,6 +1,7 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
 using Convergio.Api.Auth.EmailVerification;
+using Convergio.Api.Auth.Tokens;
 using Convergio.Api.Data;
 using Convergio.Api.Mail;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,14 +23,14 @@ public static class InviteEndpoints
     public static void MapInvites(IEndpointRouteBuilder app, RouteGroupBuilder org)
     {
         // Sensitive: grants a role.
-        org.MapPost("/invites", CreateAsync).RequireOrgRole(OrgRole.Admin).RequireVerifiedEmailWhenConfigured()
+        org.MapPost("/invites", CreateAsync).RequireOrgRole(OrgRole.Admin).RequireScope(TokenScopes.MembersWrite).RequireVerifiedEmailWhenConfigured()
             .AuditDenied(TenancyAuditActions.InviteCreated).RequireRateLimiting(RateLimitPolicies.Admin)
             .WithName("createInvite").WithSummary("Invite someone")
             .WithDescription("Mails an invitation with a role; 409 when the person is already a member.").ProducesProblem(StatusCodes.Status409Conflict).WithTags("Invites");
-        org.MapGet("/invites", ListAsync).RequireOrgRole(OrgRole.Admin)
+        org.MapGet("/invites", ListAsync).RequireOrgRole(OrgRole.Admin).RequireScope(TokenScopes.MembersWrite)
             .WithName("listInvites").WithSummary("List pending invitations")
             .WithDescription("The organization's invitations not yet accepted or expired, paged.").WithTags("Invites");
-        org.MapDelete("/invites/{inviteId:guid}", RevokeAsync).RequireOrgRole(OrgRole.Admin)
+        org.MapDelete("/invites/{inviteId:guid}", RevokeAsync).RequireOrgRole(OrgRole.Admin).RequireScope(TokenScopes.MembersWrite)
             .AuditDenied(TenancyAuditActions.InviteRevoked).RequireRateLimiting(RateLimitPolicies.Admin)
             .WithName("revokeInvite").WithSummary("Revoke an invitation")
             .WithDescription("Revokes an invitation so its link stops working.").WithTags("Invites");

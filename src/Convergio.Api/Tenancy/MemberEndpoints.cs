@@ -1,5 +1,6 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Auth.Tokens;
 using Convergio.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -14,16 +15,16 @@ public static class MemberEndpoints
 {
     public static void MapMembers(RouteGroupBuilder org)
     {
-        org.MapGet("/members", ListAsync).RequireOrgRole(OrgRole.Viewer)
+        org.MapGet("/members", ListAsync).RequireOrgRole(OrgRole.Viewer).RequireScope(TokenScopes.MembersRead)
             .WithName("listMembers").WithSummary("List members")
             .WithDescription("The organization's members and their roles, paged.");
         // Sensitive: role changes and removals.
-        org.MapPatch("/members/{userId:guid}", ChangeRoleAsync).RequireOrgRole(OrgRole.Admin).RequireRecentAuthentication()
+        org.MapPatch("/members/{userId:guid}", ChangeRoleAsync).RequireOrgRole(OrgRole.Admin).RequireRecentAuthentication().RequireScope(TokenScopes.MembersWrite)
             .AuditDenied(TenancyAuditActions.MemberRoleChanged).RequireRateLimiting(RateLimitPolicies.Admin)
             .WithName("changeMemberRole").WithSummary("Change a member's role")
             .WithDescription("Sets a member's role; 409 `last-owner` when it would leave no owner.").ProducesProblemType(StatusCodes.Status409Conflict, ProblemTypes.LastOwner);
         // Viewer+ at the door because anyone may leave; removing someone else is checked below.
-        org.MapDelete("/members/{userId:guid}", RemoveAsync).RequireOrgRole(OrgRole.Viewer).RequireRecentAuthentication()
+        org.MapDelete("/members/{userId:guid}", RemoveAsync).RequireOrgRole(OrgRole.Viewer).RequireRecentAuthentication().RequireScope(TokenScopes.MembersWrite)
             .AuditDenied(TenancyAuditActions.MemberRemoved).RequireRateLimiting(RateLimitPolicies.Admin)
             .WithName("removeMember").WithSummary("Remove a member")
             .WithDescription("Removes a member (admins and owners; anyone may remove themselves); 409 `last-owner` when it would leave no owner.").ProducesProblemType(StatusCodes.Status409Conflict, ProblemTypes.LastOwner);

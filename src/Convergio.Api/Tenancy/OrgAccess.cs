@@ -1,4 +1,5 @@
 using Convergio.Api.Audit;
+using Convergio.Api.Auth.Tokens;
 using Convergio.Api.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,13 +16,14 @@ public sealed record OrgCaller(Guid OrgId, Guid UserId, OrgRole Role);
 /// once; each endpoint in it names its least role with <see cref="RequireOrgRole{TBuilder}"/>. One filter
 /// loads the caller's membership once per request: a non-member gets 404 (an organization's existence is
 /// not revealed), a member below the endpoint's role gets 403, and an endpoint that names no role fails closed.
+/// An API token limited to another organization gets 403 before any membership is read.
 /// </summary>
 public static class OrgAccess
 {
     public const string OrgIdRouteValue = "orgId";
 
     public static RouteGroupBuilder RequireOrgMembership(this RouteGroupBuilder group) =>
-        group.RequireAuthorization().AddEndpointFilter<OrgMembershipFilter>();
+        group.RequireAuthorization().WithMetadata(TokenOrganizationChecked.Instance).AddEndpointFilter<OrgMembershipFilter>();
 
     public static TBuilder RequireOrgRole<TBuilder>(this TBuilder builder, OrgRole minimum) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new OrgRoleRequirement(minimum));
@@ -42,7 +44,12 @@ internal sealed class OrgMembershipFilter(ConvergioDb db, AuditLog audit) : IEnd
 
         var userId = http.User.GetUserId();
         OrgRole? role = null;
-        if (Guid.TryParse(http.Request.RouteValues[OrgAccess.OrgIdRouteValue]?.ToString(), out var orgId))
+        var hasOrgId = Guid.TryParse(http.Request.RouteValues[OrgAccess.OrgIdRouteValue]?.ToString(), out var orgId);
+        if (http.User.FindTokenOrgId() is { } tokenOrg && (!hasOrgId || orgId != tokenOrg))
+        {
+            return ApiProblems.Forbidden("This API token is limited to another organization.");
+        }
+        if (hasOrgId)
         {
             role = await db.Memberships.AsNoTracking()
                 .Where(m => m.OrgId == orgId && m.UserId == userId)

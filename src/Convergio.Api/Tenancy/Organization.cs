@@ -1,3 +1,4 @@
+using Convergio.Api.Auth.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -31,5 +32,7 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         builder.Property(o => o.Slug).HasMaxLength(100);
         builder.Property(o => o.Tier).HasMaxLength(50);
         builder.HasIndex(o => o.Slug).IsUnique();
+        // Declared here because Auth sits below Tenancy: an organization-limited API token ends with its organization.
+        builder.HasMany<ApiToken>().WithOne().HasForeignKey(t => t.OrgId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Convergio.Api.Admin;
 using Convergio.Api.Audit;
 using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Auth.Tokens;
 using Convergio.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -17,25 +18,25 @@ public static partial class OrganizationEndpoints
 
     public static void MapOrganizations(RouteGroupBuilder orgs, RouteGroupBuilder org)
     {
-        orgs.MapPost("", CreateAsync)
+        orgs.MapPost("", CreateAsync).RequireScope(TokenScopes.OrgsWrite)
             .WithName("createOrganization").WithSummary("Create an organization")
             .WithDescription("Creates an organization with the caller as its owner; 409 for a slug taken.").ProducesProblem(StatusCodes.Status409Conflict);
-        orgs.MapGet("", ListMineAsync)
+        orgs.MapGet("", ListMineAsync).RequireScope(TokenScopes.OrgsRead, filtersToTokenOrganization: true)
             .WithName("listMyOrganizations").WithSummary("List my organizations")
             .WithDescription("The organizations the caller is a member of, with the caller's role.");
 
-        org.MapGet("", GetAsync).RequireOrgRole(OrgRole.Viewer)
+        org.MapGet("", GetAsync).RequireOrgRole(OrgRole.Viewer).RequireScope(TokenScopes.OrgsRead)
             .WithName("getOrganization").WithSummary("Get an organization")
             .WithDescription("One organization the caller is a member of.");
-        org.MapPatch("", UpdateAsync).RequireOrgRole(OrgRole.Admin)
+        org.MapPatch("", UpdateAsync).RequireOrgRole(OrgRole.Admin).RequireScope(TokenScopes.OrgsWrite)
             .WithName("updateOrganization").WithSummary("Rename an organization")
             .WithDescription("Changes the name or slug; 409 for a slug taken.").ProducesProblem(StatusCodes.Status409Conflict);
         // Sensitive: ends the organization and everything in it.
-        org.MapDelete("", DeleteAsync).RequireOrgRole(OrgRole.Owner).RequireRecentAuthentication()
+        org.MapDelete("", DeleteAsync).RequireOrgRole(OrgRole.Owner).RequireRecentAuthentication().RequireScope(TokenScopes.OrgsWrite)
             .AuditDenied(TenancyAuditActions.OrgDeleted).RequireRateLimiting(RateLimitPolicies.Admin)
             .WithName("deleteOrganization").WithSummary("Delete an organization")
             .WithDescription("Deletes the organization with its memberships, invites and projects.");
-        org.MapGet("/audit", ReadAuditAsync).RequireOrgRole(OrgRole.Admin)
+        org.MapGet("/audit", ReadAuditAsync).RequireOrgRole(OrgRole.Admin).RequireScope(TokenScopes.AuditRead)
             .WithName("searchOrganizationAudit").WithSummary("Search the organization's audit log")
             .WithDescription("The organization's audit events by actor, action and period, paged.").WithTags("Audit");
     }
@@ -71,8 +72,11 @@ public static partial class OrganizationEndpoints
     private static async Task<Ok<List<OrgResponse>>> ListMineAsync(HttpContext http, ConvergioDb db, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
+        // An organization-limited API token sees only its organization.
+        var tokenOrg = http.User.FindTokenOrgId();
         var mine = await db.Memberships.AsNoTracking()
             .Where(m => m.UserId == userId)
+            .Where(m => tokenOrg == null || m.OrgId == tokenOrg)
             .OrderBy(m => m.Organization!.Name)
             .Select(m => new OrgResponse(m.OrgId, m.Organization!.Name, m.Organization.Slug, m.Organization.Tier, m.Organization.CreatedAt, m.Role))
             .ToListAsync(cancellationToken);

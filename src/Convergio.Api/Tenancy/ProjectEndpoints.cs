@@ -1,4 +1,5 @@
 using Convergio.Api.Audit;
+using Convergio.Api.Auth.Tokens;
 using Convergio.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -13,19 +14,19 @@ public static class ProjectEndpoints
 {
     public static void MapProjects(RouteGroupBuilder org)
     {
-        org.MapGet("/projects", ListAsync).RequireOrgRole(OrgRole.Viewer)
+        org.MapGet("/projects", ListAsync).RequireOrgRole(OrgRole.Viewer).RequireScope(TokenScopes.ProjectsRead)
             .WithName("listProjects").WithSummary("List projects")
             .WithDescription("The organization's projects, paged.").WithTags("Projects");
-        org.MapPost("/projects", CreateAsync).RequireOrgRole(OrgRole.Member)
+        org.MapPost("/projects", CreateAsync).RequireOrgRole(OrgRole.Member).RequireScope(TokenScopes.ProjectsWrite)
             .WithName("createProject").WithSummary("Create a project")
             .WithDescription("Creates a project in the organization.").WithTags("Projects");
-        org.MapGet("/projects/{projectId:guid}", GetAsync).RequireOrgRole(OrgRole.Viewer)
+        org.MapGet("/projects/{projectId:guid}", GetAsync).RequireOrgRole(OrgRole.Viewer).RequireScope(TokenScopes.ProjectsRead)
             .WithName("getProject").WithSummary("Get a project")
             .WithDescription("One project of the organization.").WithTags("Projects");
-        org.MapPatch("/projects/{projectId:guid}", UpdateAsync).RequireOrgRole(OrgRole.Member)
+        org.MapPatch("/projects/{projectId:guid}", UpdateAsync).RequireOrgRole(OrgRole.Member).RequireScope(TokenScopes.ProjectsWrite)
             .WithName("updateProject").WithSummary("Update a project")
             .WithDescription("Changes a project's name or description.").WithTags("Projects");
-        org.MapDelete("/projects/{projectId:guid}", DeleteAsync).RequireOrgRole(OrgRole.Admin)
+        org.MapDelete("/projects/{projectId:guid}", DeleteAsync).RequireOrgRole(OrgRole.Admin).RequireScope(TokenScopes.ProjectsWrite)
             .WithName("deleteProject").WithSummary("Delete a project")
             .WithDescription("Deletes a project of the organization.").WithTags("Projects");
     }

@@ -1,3 +1,4 @@
+using Convergio.Api.Auth.Tokens;
 
 namespace Convergio.Api.Tenancy;
 
@@ -9,6 +10,7 @@ public static class TenancyExtensions
             .BindConfiguration(TenancyOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddScoped<IOrganizationMembership, OrganizationMembership>();
         return builder;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.StepUp;
+using Convergio.Api.Auth.Tokens;
 using Convergio.Api.Platform;
 using Convergio.Api.Tenancy;
 using Convergio.Api.Tests.Infrastructure;
@@ -64,8 +65,31 @@ public sealed partial class ApiContractTests
             }
             else
             {
-                Assert.True(security.Count == 1 && security[0]!.AsObject().ContainsKey("sessionCookie"), $"{route.Key} needs a session but the document does not say so");
+                Assert.True(security.Count >= 1 && security[0]!.AsObject().ContainsKey("sessionCookie"), $"{route.Key} needs a session but the document does not say so");
                 Assert.True(((JsonObject)operations[Normalize(route.Key)]["responses"]!).ContainsKey("401"), $"{route.Key} can answer 401 but does not document it");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Operations_an_api_token_may_call_list_the_bearer_scheme_as_an_alternative_and_name_their_scope()
+    {
+        var (routes, document) = await LoadAsync();
+        var operations = Operations(document).ToDictionary(o => o.Key, o => o.Operation);
+
+        foreach (var route in routes)
+        {
+            var security = operations[Normalize(route.Key)]["security"]!.AsArray();
+            var alternative = security.Skip(1).SingleOrDefault()?.AsObject();
+            var declared = operations[Normalize(route.Key)]["x-convergio-scope"]?.GetValue<string>();
+            if (route.Endpoint.Metadata.GetMetadata<TokenScopeRequirement>() is { } scope)
+            {
+                Assert.True(alternative?.Count == 1 && alternative.ContainsKey("apiToken") && declared == scope.Scope,
+                    $"{route.Key} accepts API tokens with {scope.Scope} but the document does not say so");
+            }
+            else
+            {
+                Assert.True(alternative is null && declared is null, $"{route.Key} refuses API tokens but the document lists an alternative");
             }
         }
     }
@@ -80,7 +104,7 @@ public sealed partial class ApiContractTests
         {
             var operation = operations[Normalize(route.Key)];
             var needsCsrf = !route.Endpoint.IsPublic() && Mutating.Contains(route.Method);
-            var requirement = operation["security"]!.AsArray().SingleOrDefault()?.AsObject();
+            var requirement = operation["security"]!.AsArray().FirstOrDefault()?.AsObject();
             Assert.True(needsCsrf == (requirement?.ContainsKey("csrfToken") == true), $"{route.Key}: CSRF requirement should be {needsCsrf}");
             if (needsCsrf)
             {

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Convergio.Api.Auth;
+using Convergio.Api.Auth.Tokens;
 using Convergio.Api.Platform;
 using Convergio.Api.Tenancy;
+using Convergio.Api.Tests.Auth.Tokens;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +16,7 @@ namespace Convergio.Api.Tests.Authorization;
 
 /// <summary>
 /// The deny-by-default rules, checked over every endpoint the real app registers, so a new endpoint
-/// that forgets its authorization, tenant rule or rate limit fails here with its route and method.
+/// that forgets its authorization, tenant rule, token scope or rate limit fails here with its route and method.
 /// </summary>
 public sealed class RouteInventoryTests
 {
@@ -121,5 +123,47 @@ public sealed class RouteInventoryTests
         }
 
         Assert.True(offenders.Count == 0, "Expected 401 problem+json without a session:\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
+    public async Task Every_endpoint_declares_a_token_scope_or_refuses_an_api_token_with_403()
+    {
+        await using var factory = new ConvergioFactory();
+        using var user = await factory.CreateSignedInUserAsync();
+        await factory.MakePlatformAdminAsync(user.Id);
+        var created = await user.CreateTokenAsync(factory, TokenScopes.All);
+        using var client = factory.BearerClient(created.Token);
+        var routes = RegisteredRoutes.All(factory).Where(r => r.Endpoint.Metadata.GetMetadata<TokenScopeRequirement>() is null).ToList();
+        Assert.NotEmpty(routes);
+
+        var offenders = new List<string>();
+        foreach (var route in routes)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path());
+            if (route.Method is "POST" or "PUT" or "PATCH" or "DELETE")
+            {
+                request.Content = JsonContent.Create(new { });
+            }
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+            var detail = response.StatusCode == HttpStatusCode.Forbidden ? await ProblemAssert.DetailAsync(response, HttpStatusCode.Forbidden) : null;
+            if (detail != "API tokens cannot use this endpoint; sign in instead.")
+            {
+                offenders.Add($"{route.Key} -> {(int)response.StatusCode} {detail}");
+            }
+        }
+
+        Assert.True(offenders.Count == 0, "Expected 403 for an API token on an endpoint that declares no scope (RequireScope):\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
+    public async Task Only_organization_routes_declare_a_token_scope()
+    {
+        await using var factory = new ConvergioFactory();
+
+        var offenders = RegisteredRoutes.All(factory)
+            .Where(r => r.Endpoint.Metadata.GetMetadata<TokenScopeRequirement>() is not null && !r.Pattern.StartsWith("/api/v1/orgs", StringComparison.Ordinal))
+            .Select(r => r.Key).ToList();
+
+        Assert.True(offenders.Count == 0, "A token scope on an account, provider-key, admin or platform endpoint (tokens must never reach these):\n" + string.Join("\n", offenders));
     }
 }
