@@ -61,7 +61,6 @@ public static class ConvergioRoutes
         ("POST", "/api/v1/auth/passkeys/register/options"),
         ("POST", "/api/v1/auth/passkeys/register/complete"),
         ("DELETE", "/api/v1/auth/passkeys/{id}"),
-        ("POST", "/api/v1/auth/email-change"),
         ("GET", "/api/v1/auth/me/export"),
         ("DELETE", "/api/v1/auth/me"),
         ("GET", "/api/v1/orgs"),
