@@ -11,6 +11,7 @@ namespace Convergio.Api.Account;
 /// Everything stored about the signed-in user (GDPR articles 15 and 20), as one JSON document. Built from
 /// explicit projections, never from entities, so no secret can slip in with a new column: password hash,
 /// token hashes, key ciphertexts, TOTP secret, passkey public keys and the audit chain's personal keys stay out.
+/// API tokens (Auth/Tokens) join it as their metadata (name, scopes, dates, never the secret or its hash) once that table exists.
 /// </summary>
 public sealed record AccountExportDocument(
     DateTime ExportedAt,
