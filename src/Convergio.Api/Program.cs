@@ -2,6 +2,7 @@ using Convergio.Api.Admin;
 using Convergio.Api.ApiDocs;
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
+using Convergio.Api.Account;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Auth.Mfa;
 using Convergio.Api.Auth.Passkeys;
@@ -57,6 +58,7 @@ try
     builder.AddMfa();
     builder.AddPasskeys();
     builder.AddEmailVerification();
+    builder.AddAccountLifecycle();
 
     var app = builder.Build();
 
@@ -92,6 +94,7 @@ try
     api.MapMfa();
     api.MapPasskeys();
     api.MapEmailVerification();
+    api.MapAccountLifecycle();
     api.MapApiDocs();
     api.MapAudit();
     api.MapDisclosure();

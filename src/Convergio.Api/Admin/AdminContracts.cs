@@ -19,6 +19,7 @@ public static class AdminAuditActions
     public const string UserDisabled = "admin.user_disabled";
     public const string UserEnabled = "admin.user_enabled";
     public const string UserSessionsRevoked = "admin.user_sessions_revoked";
+    public const string UserDeleted = "admin.user_deleted";
     public const string AuditRead = "admin.audit_read";
     public const string UserCreated = "admin.user_created";
     public const string UserPromoted = "admin.user_promoted";

@@ -98,7 +98,8 @@ public static class AdminEndpoints
     private static async Task<Results<Ok<AdminUserResponse>, ProblemHttpResult>> EnableAsync(
         Guid id, ConvergioDb db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        // A deleted account stays disabled: it is a tombstone, not a user.
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, cancellationToken);
         if (user is null)
         {
             return NoSuchUser();

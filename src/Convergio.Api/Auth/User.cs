@@ -18,6 +18,9 @@ public sealed class User
     public string Tier { get; set; } = "free";
     public bool IsPlatformAdmin { get; set; }
     public DateTime? DisabledAt { get; set; }
+
+    /// <summary>When the account was erased: its row stays as a tombstone (the audit trail names its id), without personal data or credentials.</summary>
+    public DateTime? DeletedAt { get; set; }
     public DateTime? EmailVerifiedAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

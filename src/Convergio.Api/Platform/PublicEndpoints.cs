@@ -26,6 +26,7 @@ public static class PublicEndpoints
         "POST /api/v1/auth/verify-email",
         "POST /api/v1/auth/passkeys/login/options",
         "POST /api/v1/auth/passkeys/login/complete",
+        "POST /api/v1/auth/email-change/confirm",
     };
 
     /// <summary>Development only: the OpenAPI document and its UI (the Scalar page and the assets it loads).</summary>

@@ -36,6 +36,7 @@ public static class ConvergioRoutes
         "POST /api/v1/auth/verify-email",
         "POST /api/v1/auth/passkeys/login/options",
         "POST /api/v1/auth/passkeys/login/complete",
+        "POST /api/v1/auth/email-change/confirm",
     };
 
     /// <summary>Development-only documentation routes, which an OpenAPI document lists about itself.</summary>
@@ -60,6 +61,8 @@ public static class ConvergioRoutes
         ("POST", "/api/v1/auth/passkeys/register/options"),
         ("POST", "/api/v1/auth/passkeys/register/complete"),
         ("DELETE", "/api/v1/auth/passkeys/{id}"),
+        ("GET", "/api/v1/auth/me/export"),
+        ("DELETE", "/api/v1/auth/me"),
         ("GET", "/api/v1/orgs"),
         ("POST", "/api/v1/orgs"),
         ("GET", "/api/v1/orgs/{orgId}"),
@@ -83,6 +86,7 @@ public static class ConvergioRoutes
         ("POST", "/api/v1/admin/users/{id}/disable"),
         ("POST", "/api/v1/admin/users/{id}/enable"),
         ("DELETE", "/api/v1/admin/users/{id}/sessions"),
+        ("DELETE", "/api/v1/admin/users/{id}"),
         ("GET", "/api/v1/admin/audit"),
         ("GET", "/api/v1/admin/audit/export"),
         ("GET", "/api/v1/admin/security-reports"),

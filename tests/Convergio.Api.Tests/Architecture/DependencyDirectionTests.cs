@@ -23,6 +23,8 @@ public sealed class DependencyDirectionTests
         ["Audit"],
         ["Auth"],
         ["Admin", "Disclosure", "ProviderKeys", "Tenancy"],
+        // The account's lifecycle (export, deletion) reaches every feature that holds a user's data.
+        ["Account"],
         // The contract describes every feature's endpoints, so it sits above them.
         ["ApiDocs", "Billing"],
         ["Hosting"],

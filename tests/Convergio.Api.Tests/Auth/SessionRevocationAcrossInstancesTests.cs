@@ -97,6 +97,38 @@ public sealed class SessionRevocationAcrossInstancesTests
     }
 
     [Fact]
+    public async Task An_email_change_confirmed_on_one_instance_ends_the_other_sessions_on_the_other()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var instances = SharedInstances.Start(2, redis.ConnectionString);
+        using var user = await instances[0].CreateSignedInUserAsync();
+        using var laptop = await instances[0].SignInAsync(user);
+        using var elsewhere = await CachedOnAsync(instances[1], laptop);
+        var newEmail = AuthTestExtensions.NewEmail();
+        Assert.Equal(HttpStatusCode.Accepted, (await user.Browser.PostJsonAsync("/api/v1/auth/email-change", new { newEmail })).StatusCode);
+        var token = await MailPickup.WaitForLinkTokenAsync(instances[0].MailDirectory, newEmail, "/email-change/confirm");
+        using var mailbox = instances[0].CreateBrowser();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await mailbox.PostJsonAsync("/api/v1/auth/email-change/confirm", new { token })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefusedEventuallyAsync(elsewhere));
+    }
+
+    [Fact]
+    public async Task An_account_deleted_on_one_instance_is_refused_on_the_other()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var instances = SharedInstances.Start(2, redis.ConnectionString);
+        using var user = await instances[0].CreateSignedInUserAsync();
+        using var laptop = await instances[0].SignInAsync(user);
+        using var elsewhere = await CachedOnAsync(instances[1], laptop);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await user.Browser.DeleteAsync("/api/v1/auth/me")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await RefusedEventuallyAsync(elsewhere));
+    }
+
+    [Fact]
     public async Task While_redis_is_down_the_other_instance_reads_every_session_from_the_database()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -20,6 +20,7 @@ public static class SecurityNotices
     public const string RecoveryCodesRegenerated = "recovery_codes_regenerated";
     public const string RecoveryCodeUsed = "recovery_code_used";
     public const string AccountDisabled = "account_disabled";
+    public const string EmailChanged = "email_changed";
 }
 
 /// <summary>

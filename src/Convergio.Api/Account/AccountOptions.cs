@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Convergio.Api.Account;
+
+/// <summary>Email change settings, in the <c>Auth</c> section.</summary>
+public sealed class AccountOptions
+{
+    public const string DevelopmentEmailChangeConfirmUrl = "http://localhost:5080/email-change/confirm";
+    public const string ProductionEmailChangeConfirmUrl = "https://app.convergio.io/email-change/confirm";
+
+    /// <summary>Where the link mailed to the new address points; the token is appended as <c>?token=</c>.</summary>
+    [Required, Url]
+    public string EmailChangeConfirmUrl { get; set; } = ProductionEmailChangeConfirmUrl;
+
+    [Range(typeof(TimeSpan), "00:10:00", "1.00:00:00")]
+    public TimeSpan EmailChangeTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+}
