@@ -1231,6 +1231,7 @@ export interface components {
             providerKeys: components["schemas"]["ExportedProviderKey"][];
             secondFactors: components["schemas"]["ExportedSecondFactors"];
             passkeys: components["schemas"]["ExportedPasskey"][];
+            apiTokens: components["schemas"]["ExportedApiToken"][];
             auditEvents: components["schemas"]["ExportedAuditEvent"][];
         };
         AdminUserResponse: {
@@ -1460,6 +1461,20 @@ export interface components {
         };
         EmailChangeRequest: {
             newEmail: null | string;
+        };
+        ExportedApiToken: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scopes: string;
+            /** Format: uuid */
+            orgId: null | string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            lastUsedAt: null | string;
         };
         ExportedAuditEvent: {
             /** Format: int64 */
@@ -2461,7 +2476,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -2544,7 +2559,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -2611,7 +2626,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -2726,7 +2741,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -2853,7 +2868,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -2964,7 +2979,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"][];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3033,7 +3048,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3128,7 +3143,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3211,7 +3226,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenResponse"][];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3298,7 +3313,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3437,7 +3452,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -3784,7 +3799,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4020,7 +4035,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4287,7 +4302,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProviderKeyResponse"][];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4374,7 +4389,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4499,7 +4514,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4598,7 +4613,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrgResponse"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4681,7 +4696,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4798,7 +4813,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -4960,7 +4975,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5076,7 +5091,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5160,7 +5175,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5292,7 +5307,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5450,7 +5465,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5567,7 +5582,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5707,7 +5722,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5823,7 +5838,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -5926,7 +5941,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6054,7 +6069,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectResponse"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6138,7 +6153,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6256,7 +6271,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6381,7 +6396,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrgResponse"][];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6468,7 +6483,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6611,7 +6626,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6696,7 +6711,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUserResponse"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6809,7 +6824,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUserResponse"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6908,7 +6923,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionsRevokedResponse"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7027,7 +7042,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7126,7 +7141,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7237,7 +7252,7 @@ export interface operations {
                     "application/json": components["schemas"]["AssertionOptions"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7338,7 +7353,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7463,7 +7478,7 @@ export interface operations {
                     "application/json": components["schemas"]["TotpSetupResponse"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7578,7 +7593,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7719,7 +7734,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7862,7 +7877,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -8185,7 +8200,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasskeyResponse"][];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -8254,7 +8269,7 @@ export interface operations {
                     "application/json": components["schemas"]["CredentialCreateOptions"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -8355,7 +8370,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -8480,7 +8495,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -8722,7 +8737,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -8833,7 +8848,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccountExportDocument"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -8934,7 +8949,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -9092,7 +9107,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -9193,7 +9208,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -9296,7 +9311,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid session (missing, expired or revoked, or still owing its second factor). */
+            /** @description No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled). */
             401: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];

@@ -1,5 +1,6 @@
 using Convergio.Api.Audit;
 using Convergio.Api.Auth;
+using Convergio.Api.Auth.Tokens;
 using Convergio.Api.Data;
 using Convergio.Api.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -118,6 +119,7 @@ public sealed class AccountDeletion(ConvergioDb db, SessionService sessions, Aud
         await db.TotpCredentials.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.RecoveryCodes.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.Passkeys.Where(p => p.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        await db.ApiTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.WebAuthnChallenges.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         var throttleKeys = devices.Select(AttemptThrottle.DeviceLoginKey).Append(AttemptThrottle.ChangePasswordKey(userId)).ToList();
         await db.ThrottleBuckets.Where(b => throttleKeys.Contains(b.Key)).ExecuteDeleteAsync(cancellationToken);

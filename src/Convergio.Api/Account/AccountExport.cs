@@ -11,7 +11,7 @@ namespace Convergio.Api.Account;
 /// Everything stored about the signed-in user (GDPR articles 15 and 20), as one JSON document. Built from
 /// explicit projections, never from entities, so no secret can slip in with a new column: password hash,
 /// token hashes, key ciphertexts, TOTP secret, passkey public keys and the audit chain's personal keys stay out.
-/// API tokens (Auth/Tokens) join it as their metadata (name, scopes, dates, never the secret or its hash) once that table exists.
+/// API tokens appear as their metadata only (name, scopes, organization, dates).
 /// </summary>
 public sealed record AccountExportDocument(
     DateTime ExportedAt,
@@ -21,6 +21,7 @@ public sealed record AccountExportDocument(
     IReadOnlyList<ExportedProviderKey> ProviderKeys,
     ExportedSecondFactors SecondFactors,
     IReadOnlyList<ExportedPasskey> Passkeys,
+    IReadOnlyList<ExportedApiToken> ApiTokens,
     IReadOnlyList<ExportedAuditEvent> AuditEvents);
 
 public sealed record ExportedProfile(
@@ -38,6 +39,8 @@ public sealed record ExportedProviderKey(Guid Id, string Provider, string? Label
 public sealed record ExportedSecondFactors(bool TotpEnabled, DateTime? TotpConfirmedAt, int RecoveryCodesUnused, int RecoveryCodesUsed);
 
 public sealed record ExportedPasskey(Guid Id, string Name, Guid AaGuid, bool IsBackedUp, DateTime CreatedAt, DateTime? LastUsedAt);
+
+public sealed record ExportedApiToken(Guid Id, string Name, string Scopes, Guid? OrgId, DateTime CreatedAt, DateTime ExpiresAt, DateTime? LastUsedAt);
 
 public sealed record ExportedAuditEvent(
     long Id, long? Seq, DateTime OccurredAt, Guid? ActorUserId, Guid? OrgId, string Action, string? TargetType, string? TargetId, string Outcome,
@@ -66,6 +69,9 @@ internal static class AccountExport
         var passkeys = await db.Passkeys.AsNoTracking().Where(p => p.UserId == userId).OrderBy(p => p.CreatedAt)
             .Select(p => new ExportedPasskey(p.Id, p.Name, p.AaGuid, p.IsBackedUp, p.CreatedAt, p.LastUsedAt))
             .ToListAsync(cancellationToken);
+        var apiTokens = await db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId).OrderBy(t => t.CreatedAt)
+            .Select(t => new ExportedApiToken(t.Id, t.Name, t.Scopes, t.OrgId, t.CreatedAt, t.ExpiresAt, t.LastUsedAt))
+            .ToListAsync(cancellationToken);
         var auditEvents = await db.AuditEvents.AsNoTracking().Where(e => e.ActorUserId == userId || (e.TargetType == "user" && e.TargetId == subject)).OrderBy(e => e.Id)
             .Select(e => new ExportedAuditEvent(e.Id, e.Seq, e.OccurredAt, e.ActorUserId, e.OrgId, e.Action, e.TargetType, e.TargetId, e.Outcome,
                 // Where someone else acted on the user (an administrator), the address and browser are theirs, not the user's data.
@@ -77,6 +83,6 @@ internal static class AccountExport
         return TypedResults.Ok(new AccountExportDocument(
             time.GetUtcNow().UtcDateTime, profile, sessions, memberships, providerKeys,
             new ExportedSecondFactors(totpConfirmedAt is not null, totpConfirmedAt, recoveryCodes.Count(u => u is null), recoveryCodes.Count(u => u is not null)),
-            passkeys, auditEvents));
+            passkeys, apiTokens, auditEvents));
     }
 }

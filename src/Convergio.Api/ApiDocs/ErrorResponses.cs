@@ -32,7 +32,7 @@ internal sealed class ErrorResponses(IAuthorizationPolicyProvider policies) : IO
         }
         if (!facts.IsPublic)
         {
-            Set(responses, 401, document, "No valid session (missing, expired or revoked, or still owing its second factor).");
+            Set(responses, 401, document, "No valid session (missing, expired or revoked, or still owing its second factor) and no valid API token (unknown, expired, revoked, or its user disabled).");
         }
         else if (responses.ContainsKey("401"))
         {

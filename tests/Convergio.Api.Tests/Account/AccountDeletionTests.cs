@@ -52,7 +52,7 @@ public sealed class AccountDeletionTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
-    public async Task Deleting_removes_sessions_credentials_keys_memberships_invitations_and_links(Db db)
+    public async Task Deleting_removes_sessions_credentials_keys_tokens_memberships_invitations_and_links(Db db)
     {
         await using var factory = new ConvergioFactory(db);
         using var holder = await AccountHolder.CreateAsync(factory);
@@ -68,6 +68,7 @@ public sealed class AccountDeletionTests
             ["recovery codes"] = await d.RecoveryCodes.CountAsync(c => c.UserId == userId, Cancel),
             ["passkeys"] = await d.Passkeys.CountAsync(p => p.UserId == userId, Cancel),
             ["provider keys"] = await d.ProviderKeys.CountAsync(k => k.UserId == userId, Cancel),
+            ["api tokens"] = await d.ApiTokens.CountAsync(t => t.UserId == userId, Cancel),
             ["memberships"] = await d.Memberships.CountAsync(m => m.UserId == userId, Cancel),
             ["invites"] = await d.Invites.CountAsync(i => i.InvitedBy == userId || i.Email == email, Cancel),
             ["reset links"] = await d.PasswordResetTokens.CountAsync(t => t.UserId == userId, Cancel),

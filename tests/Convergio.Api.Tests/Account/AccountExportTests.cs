@@ -19,7 +19,7 @@ public sealed class AccountExportTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
-    public async Task The_export_holds_profile_sessions_memberships_keys_factors_passkeys_and_audit_events(Db db)
+    public async Task The_export_holds_profile_sessions_memberships_keys_factors_passkeys_tokens_and_audit_events(Db db)
     {
         await using var factory = new ConvergioFactory(db);
         using var holder = await AccountHolder.CreateAsync(factory);
@@ -38,6 +38,7 @@ public sealed class AccountExportTests
         Assert.True(export.GetProperty("secondFactors").GetProperty("totpEnabled").GetBoolean());
         Assert.Equal(holder.Totp.RecoveryCodes.Count, export.GetProperty("secondFactors").GetProperty("recoveryCodesUnused").GetInt32());
         Assert.Equal("Laptop", Assert.Single(export.GetProperty("passkeys").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal("CI", Assert.Single(export.GetProperty("apiTokens").EnumerateArray()).GetProperty("name").GetString());
         var actions = export.GetProperty("auditEvents").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
         Assert.Contains("auth.login.succeeded", actions);
         Assert.Contains(AccountAuditActions.EmailChangeRequested, actions);
@@ -60,16 +61,17 @@ public sealed class AccountExportTests
             RecoveryCodes = await d.RecoveryCodes.Where(c => c.UserId == userId).Select(c => c.CodeHash).ToListAsync(Cancel),
             Passkeys = await d.Passkeys.Where(p => p.UserId == userId).Select(p => p.PublicKey).ToListAsync(Cancel),
             Keys = await d.ProviderKeys.Where(k => k.UserId == userId).Select(k => k.Ciphertext).ToListAsync(Cancel),
+            Tokens = await d.ApiTokens.Where(t => t.UserId == userId).Select(t => t.TokenHash).ToListAsync(Cancel),
             Links = await d.PasswordResetTokens.Where(t => t.UserId == userId).Select(t => t.TokenHash)
                 .Concat(d.EmailChangeTokens.Where(t => t.UserId == userId).Select(t => t.TokenHash)).ToListAsync(Cancel),
             PersonalKeys = await d.AuditEvents.Where(e => e.ActorUserId == userId && e.PersonalKey != null).Select(e => e.PersonalKey!).ToListAsync(Cancel),
         });
         Assert.NotEmpty(stored.PersonalKeys);
-        var hashes = stored.Sessions.Concat(stored.RecoveryCodes).Concat(stored.Passkeys).Concat(stored.Links)
+        var hashes = stored.Sessions.Concat(stored.Tokens).Concat(stored.RecoveryCodes).Concat(stored.Passkeys).Concat(stored.Links)
             .SelectMany(h => new[] { Convert.ToBase64String(h), Convert.ToHexString(h), Convert.ToHexStringLower(h) });
         string[] secrets =
         [
-            holder.User.Password, stored.Password, holder.Totp.Secret, stored.Totp, holder.ApiKey, .. stored.Keys, .. holder.Totp.RecoveryCodes,
+            holder.User.Password, stored.Password, holder.Totp.Secret, stored.Totp, holder.ApiKey, holder.ApiToken, .. stored.Keys, .. holder.Totp.RecoveryCodes,
             .. stored.PersonalKeys, holder.User.Browser.Cookie(AuthNames.SessionCookie)!, holder.Laptop.Cookie(AuthNames.SessionCookie)!, .. hashes,
         ];
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Convergio.Api.Data;
@@ -31,14 +30,11 @@ public sealed class ApiTokenAuthenticationHandler(
     /// <summary>last_used_at is written at most this often per token.</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
-    // One compiled query per provider, as in SessionAuthenticationHandler.
-    private static readonly ConcurrentDictionary<Type, Func<ConvergioDb, byte[], DateTime, CancellationToken, Task<TokenRow?>>> FindToken = new();
-
-    private static Func<ConvergioDb, byte[], DateTime, CancellationToken, Task<TokenRow?>> CompileFindToken(Type _) =>
+    private static readonly PerProviderQuery<Func<ConvergioDb, byte[], DateTime, CancellationToken, Task<TokenRow?>>> FindToken = new(() =>
         EF.CompileAsyncQuery((ConvergioDb db, byte[] hash, DateTime now, CancellationToken cancellationToken) => db.ApiTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash && t.ExpiresAt > now && t.User!.DisabledAt == null)
             .Select(t => new TokenRow(t.Id, t.UserId, t.Scopes, t.OrgId, t.LastUsedAt, t.User!.EmailVerifiedAt != null))
-            .SingleOrDefault());
+            .SingleOrDefault()));
 
     /// <summary>True when the request presents a bearer credential (which this scheme, not the session cookie, then judges).</summary>
     public static bool IsPresented(HttpRequest request) =>
@@ -58,7 +54,7 @@ public sealed class ApiTokenAuthenticationHandler(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        if (await FindToken.GetOrAdd(db.GetType(), CompileFindToken)(db, ApiTokenFormat.Hash(token), now, Context.RequestAborted) is not { } row)
+        if (await FindToken.For(db)(db, ApiTokenFormat.Hash(token), now, Context.RequestAborted) is not { } row)
         {
             return AuthenticateResult.Fail("The API token is unknown, expired or revoked.");
         }
