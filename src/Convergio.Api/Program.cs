@@ -19,6 +19,7 @@ using Convergio.Api.Observability;
 using Convergio.Api.ProviderKeys;
 using Convergio.Api.Secrets;
 using Convergio.Api.Tenancy;
+using Convergio.WebConsole;
 
 // Refusals to start (a broken rule or option, found while building or starting) end in one line, not a trace.
 try
@@ -59,6 +60,7 @@ try
     builder.AddPasskeys();
     builder.AddEmailVerification();
     builder.AddAccountLifecycle();
+    builder.AddConsole();
 
     var app = builder.Build();
 
@@ -98,6 +100,11 @@ try
     api.MapApiDocs();
     api.MapAudit();
     api.MapDisclosure();
+    // The console's pages and assets at / (same origin), when Console:Enabled (default in Development).
+    if (app.ConsoleEnabled())
+    {
+        api.MapConsole().RequireRateLimiting(RateLimitPolicies.General);
+    }
 
     await app.RunAsync();
     return 0;
