@@ -37,7 +37,7 @@ function memberRow(member) {
   const who = member.fullName || member.email;
   const self = member.userId === me.id;
   const role = manager && !self
-    ? el("select", { "aria-label": `Role of ${who}`, onchange: (event) => changeRole(member, event.currentTarget) },
+    ? el("select", { "aria-label": `Role of ${member.email}`, onchange: (event) => changeRole(member, event.currentTarget) },
       ...roles.map((r) => el("option", { value: r, text: r, selected: r === member.role })))
     : el("span", { text: member.role });
   return el("tr", { dataset: { userId: member.userId } },
@@ -47,7 +47,7 @@ function memberRow(member) {
     el("td", {}, time(member.joinedAt)),
     el("td", {}, manager || self ? el("button", {
       type: "button", class: "button button-secondary button-small", text: self ? "Leave" : "Remove",
-      "aria-label": self ? "Leave this organization" : `Remove ${who}`,
+      "aria-label": self ? "Leave this organization" : `Remove ${member.email}`,
       onclick: () => removeMember(member, who, self),
     }) : null));
 }
