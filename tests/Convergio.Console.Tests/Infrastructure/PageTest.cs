@@ -5,11 +5,9 @@ public abstract class PageTest(Chromium chromium) : IAsyncLifetime
 {
     protected ApiHost Api { get; private set; } = null!;
 
-    public virtual ValueTask InitializeAsync()
-    {
-        Api = new ApiHost();
-        return ValueTask.CompletedTask;
-    }
+    public async ValueTask InitializeAsync() => Api = await StartApiAsync();
+
+    protected virtual Task<ApiHost> StartApiAsync() => Task.FromResult(new ApiHost());
 
     public async ValueTask DisposeAsync() => await Api.DisposeAsync();
 
