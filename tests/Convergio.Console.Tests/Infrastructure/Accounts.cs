@@ -94,6 +94,14 @@ public static class Accounts
         return response.Status;
     }
 
+    /// <summary>The id of the session the page's cookies carry, as the API lists it.</summary>
+    public static async Task<string> CurrentSessionIdAsync(IPage page, ApiHost api)
+    {
+        var response = await page.Context.APIRequest.GetAsync(new Uri(api.Address, "/api/v1/auth/sessions").ToString());
+        var sessions = (await response.JsonAsync())!.Value;
+        return sessions.EnumerateArray().Single(s => s.GetProperty("current").GetBoolean()).GetProperty("id").GetString()!;
+    }
+
     private static Task<T> WithDbAsync<T>(ApiHost api, Func<ConvergioDb, Task<T>> work) => WithDbAsync(api, (db, _) => work(db));
 
     private static async Task<T> WithDbAsync<T>(ApiHost api, Func<ConvergioDb, IServiceProvider, Task<T>> work)

@@ -6,10 +6,11 @@ const user = await requireUser();
 const sections = Object.fromEntries(["off", "setup", "codes", "on"].map((id) => [id, document.getElementById(id)]));
 sections[user.mfaEnabled ? "on" : "off"].hidden = false;
 
-document.getElementById("start-setup").addEventListener("click", async (event) => {
-  event.currentTarget.disabled = true;
+const start = document.getElementById("start-setup");
+start.addEventListener("click", async () => {
+  start.disabled = true;
   const result = await api("POST", "/api/v1/auth/mfa/totp/setup");
-  event.currentTarget.disabled = false;
+  start.disabled = false;
   if (!result.ok) {
     showProblem(sections.off, result);
     return;
