@@ -17,6 +17,7 @@ using Convergio.Api.Observability;
 using Convergio.Api.ProviderKeys;
 using Convergio.Api.Secrets;
 using Convergio.Api.Tenancy;
+using Convergio.WebConsole;
 
 // Refusals to start (a broken rule or option, found while building or starting) end in one line, not a trace.
 try
@@ -55,6 +56,7 @@ try
     builder.AddMfa();
     builder.AddPasskeys();
     builder.AddEmailVerification();
+    builder.AddConsole();
 
     var app = builder.Build();
 
@@ -91,6 +93,11 @@ try
     api.MapApiDocs();
     api.MapAudit();
     api.MapDisclosure();
+    // The console's pages and assets at / (same origin), when Console:Enabled (default in Development).
+    if (app.ConsoleEnabled())
+    {
+        api.MapConsole().RequireRateLimiting(RateLimitPolicies.General);
+    }
 
     await app.RunAsync();
     return 0;

@@ -1,4 +1,5 @@
 using Convergio.Api.Edge;
+using Convergio.WebConsole.Edge;
 using Scalar.AspNetCore;
 
 namespace Convergio.Api.ApiDocs;

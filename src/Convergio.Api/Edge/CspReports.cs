@@ -12,7 +12,7 @@ namespace Convergio.Api.Edge;
 /// </summary>
 public static partial class CspReports
 {
-    public const string Path = "/api/v1/csp-reports";
+    public const string Path = Convergio.WebConsole.Edge.ConsoleHeaders.CspReportsPath;
 
     /// <summary>Reports are small; anything larger is not a report.</summary>
     public const int MaxBodyBytes = 16 * 1024;

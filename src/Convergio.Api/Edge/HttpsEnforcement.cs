@@ -25,7 +25,7 @@ public sealed class HttpsOptions
 /// </summary>
 public static class HttpsEnforcement
 {
-    public const string HstsValue = "max-age=63072000; includeSubDomains";
+    public const string HstsValue = Convergio.WebConsole.Edge.BrowserHeaders.HstsValue;
 
     public static WebApplicationBuilder AddHttpsEnforcement(this WebApplicationBuilder builder)
     {

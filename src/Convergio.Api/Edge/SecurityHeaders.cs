@@ -1,3 +1,4 @@
+using Convergio.WebConsole.Edge;
 using Microsoft.Net.Http.Headers;
 
 namespace Convergio.Api.Edge;
@@ -7,13 +8,14 @@ public sealed class SameOriginFramingMetadata;
 
 /// <summary>
 /// The response headers every response carries, written as the response starts (so error
-/// responses keep them), with a CSP for API responses and a nonce-based one for HTML pages.
+/// responses keep them), with a CSP for API responses, a nonce-based one for HTML pages, and the
+/// console's own (Trusted Types, connect-src) for console pages.
 /// </summary>
 public static class SecurityHeaders
 {
-    public const string PermissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+    public const string PermissionsPolicy = BrowserHeaders.PermissionsPolicy;
     public const string ApiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
-    public const string ReportEndpointName = "csp";
+    public const string ReportEndpointName = ConsoleHeaders.ReportEndpointName;
 
     /// <summary>Lets pages of the same origin frame this route (X-Frame-Options SAMEORIGIN, frame-ancestors 'self').</summary>
     public static TBuilder AllowSameOriginFraming<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
@@ -45,17 +47,16 @@ public static class SecurityHeaders
     private static void Apply(HttpContext context)
     {
         var headers = context.Response.Headers;
-        var sameOriginFraming = context.GetEndpoint()?.Metadata.GetMetadata<SameOriginFramingMetadata>() is not null;
+        var endpoint = context.GetEndpoint();
+        var sameOriginFraming = endpoint?.Metadata.GetMetadata<SameOriginFramingMetadata>() is not null;
+        BrowserHeaders.Apply(headers, sameOriginFraming);
 
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = sameOriginFraming ? "SAMEORIGIN" : "DENY";
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-        headers["Permissions-Policy"] = PermissionsPolicy;
-        headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        headers["Cross-Origin-Resource-Policy"] = "same-site";
-        headers.Remove(HeaderNames.Server);
-
-        if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+        var html = context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
+        if (html && endpoint.IsConsolePage())
+        {
+            ConsoleHeaders.ApplyContentSecurityPolicy(context);
+        }
+        else if (html)
         {
             headers.ContentSecurityPolicy = HtmlContentSecurityPolicy(context.GetCspNonce(), sameOriginFraming);
             headers["Reporting-Endpoints"] = $"{ReportEndpointName}=\"{CspReports.Path}\"";

@@ -6,6 +6,7 @@ using Convergio.Api.Tenancy;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,36 @@ public sealed class RouteInventoryTests
             .Select(r => r.Key).ToList();
 
         Assert.True(offenders.Count == 0, "Anonymous but not on PublicEndpoints.Routes (or not marked AllowPublic()):\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
+    public async Task Console_pages_and_assets_are_anonymous_get_or_head_outside_the_api_and_its_description()
+    {
+        await using var factory = new ConvergioFactory();
+
+        var console = RegisteredRoutes.Console(factory);
+        var offenders = console
+            .Where(r => r.Method is not ("GET" or "HEAD")
+                || !r.IsAnonymous
+                || r.Pattern.StartsWith("/api", StringComparison.OrdinalIgnoreCase)
+                || r.Endpoint.Metadata.GetMetadata<EnableRateLimitingAttribute>() is not { PolicyName.Length: > 0 }
+                || r.Endpoint.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true })
+            .Select(r => r.Key).ToList();
+
+        Assert.Contains(console, r => r.Key == "GET /sign-in");
+        Assert.True(offenders.Count == 0, "Console endpoints must be anonymous, rate-limited GET/HEAD, outside /api and the API description:\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
+    public async Task The_api_host_serves_no_console_when_it_is_disabled()
+    {
+        await using var factory = new ConvergioFactory(settings: new Dictionary<string, string?> { ["Console:Enabled"] = "false" });
+
+        Assert.Empty(RegisteredRoutes.Console(factory));
+        using var browser = new TestBrowser(factory);
+        using var response = await browser.Client.GetAsync("/sign-in", TestContext.Current.CancellationToken);
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Convergio.Api.Edge;
 using Convergio.Api.Observability;
 using Convergio.Api.Tests.Infrastructure;
+using Convergio.WebConsole.Edge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;

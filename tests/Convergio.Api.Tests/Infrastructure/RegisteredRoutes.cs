@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Convergio.WebConsole.Edge;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -41,9 +42,16 @@ public sealed record RegisteredRoute(string Method, string Pattern, RouteEndpoin
 /// <summary>The app's route table, for the tests that check a rule over every endpoint.</summary>
 public static partial class RegisteredRoutes
 {
-    public static List<RegisteredRoute> All(ConvergioFactory factory) =>
+    /// <summary>Every API endpoint: all but the console's pages and assets (<see cref="Console"/>), which RouteInventoryTests hold to their own rule.</summary>
+    public static List<RegisteredRoute> All(ConvergioFactory factory) => Routes(factory, console: false);
+
+    /// <summary>The console's pages and static assets (<see cref="ConsolePageMetadata"/>), served by the API host when Console:Enabled.</summary>
+    public static List<RegisteredRoute> Console(ConvergioFactory factory) => Routes(factory, console: true);
+
+    private static List<RegisteredRoute> Routes(ConvergioFactory factory, bool console) =>
         factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
+            .Where(e => e.IsConsolePage() == console)
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
                 .Select(method => new RegisteredRoute(method, WithoutTrailingSlash(e.RoutePattern.RawText!), e)))
             .OrderBy(r => r.Pattern, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal)

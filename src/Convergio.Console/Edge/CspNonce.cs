@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.WebUtilities;
 using System.Security.Cryptography;
 
-namespace Convergio.Api.Edge;
+namespace Convergio.WebConsole.Edge;
 
 /// <summary>
 /// The Content-Security-Policy nonce of the current response: 128 random bits, fresh per request,
