@@ -46,7 +46,7 @@ public sealed class AccountPasskeysTests(Chromium chromium) : PageTest(chromium)
 
     private async Task<IPage> PasskeyPageAsync()
     {
-        var page = await SignedInPageAsync(await Accounts.VerifiedAsync(Api));
+        var page = await SignedInPageAsync(await ApiSession.RegisterVerifiedAsync(Api));
         var cdp = await page.Context.NewCDPSessionAsync(page);
         await cdp.SendAsync("WebAuthn.enable");
         await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>

@@ -10,7 +10,7 @@ public sealed class AccountProviderKeysTests(Chromium chromium) : PageTest(chrom
     [Fact]
     public async Task An_added_key_is_listed_by_its_last_four_characters_only()
     {
-        var page = await SignedInPageAsync(await Accounts.VerifiedAsync(Api));
+        var page = await SignedInPageAsync(await ApiSession.RegisterVerifiedAsync(Api));
         var key = NewOpenAiKey();
 
         await AddKeyAsync(page, key);
@@ -23,7 +23,7 @@ public sealed class AccountProviderKeysTests(Chromium chromium) : PageTest(chrom
     [Fact]
     public async Task Deleting_a_key_removes_it_from_the_list()
     {
-        var page = await SignedInPageAsync(await Accounts.VerifiedAsync(Api));
+        var page = await SignedInPageAsync(await ApiSession.RegisterVerifiedAsync(Api));
         var key = NewOpenAiKey();
         await AddKeyAsync(page, key);
 
@@ -35,7 +35,7 @@ public sealed class AccountProviderKeysTests(Chromium chromium) : PageTest(chrom
     [Fact]
     public async Task A_key_the_api_refuses_is_explained_next_to_the_key_field()
     {
-        var page = await SignedInPageAsync(await Accounts.VerifiedAsync(Api));
+        var page = await SignedInPageAsync(await ApiSession.RegisterVerifiedAsync(Api));
 
         await AddKeyAsync(page, "not-" + NewOpenAiKey());
 

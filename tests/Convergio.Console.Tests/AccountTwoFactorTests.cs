@@ -9,7 +9,7 @@ public sealed partial class AccountTwoFactorTests(Chromium chromium) : PageTest(
     [Fact]
     public async Task Setup_shows_the_qr_code_as_an_image_and_the_key()
     {
-        var page = await SignedInPageAsync(await Accounts.VerifiedAsync(Api));
+        var page = await SignedInPageAsync(await ApiSession.RegisterVerifiedAsync(Api));
         await page.GotoAsync("/account/two-factor");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Set up two-factor authentication" }).ClickAsync();
@@ -23,7 +23,7 @@ public sealed partial class AccountTwoFactorTests(Chromium chromium) : PageTest(
     [Fact]
     public async Task Confirming_with_a_code_shows_ten_recovery_codes_to_download()
     {
-        var page = await SignedInPageAsync(await Accounts.VerifiedAsync(Api));
+        var page = await SignedInPageAsync(await ApiSession.RegisterVerifiedAsync(Api));
 
         await EnrolAsync(page);
 
@@ -37,7 +37,7 @@ public sealed partial class AccountTwoFactorTests(Chromium chromium) : PageTest(
     [Fact]
     public async Task After_enrolment_the_next_sign_in_asks_for_a_code()
     {
-        var user = await Accounts.VerifiedAsync(Api);
+        var user = await ApiSession.RegisterVerifiedAsync(Api);
         await EnrolAsync(await SignedInPageAsync(user));
         var page = await NewPageAsync();
 
@@ -52,7 +52,7 @@ public sealed partial class AccountTwoFactorTests(Chromium chromium) : PageTest(
     [Fact]
     public async Task Turning_it_off_with_a_recovery_code_brings_back_the_setup()
     {
-        var user = await Accounts.VerifiedAsync(Api);
+        var user = await ApiSession.RegisterVerifiedAsync(Api);
         var (secret, recoveryCodes) = await Accounts.EnableTotpAsync(Api, user);
         var page = await SignedInPageAsync(user, secret);
         await page.GotoAsync("/account/two-factor");
@@ -68,7 +68,7 @@ public sealed partial class AccountTwoFactorTests(Chromium chromium) : PageTest(
     [Fact]
     public async Task New_recovery_codes_are_shown_once_and_replace_the_old_ones()
     {
-        var user = await Accounts.VerifiedAsync(Api);
+        var user = await ApiSession.RegisterVerifiedAsync(Api);
         var (secret, recoveryCodes) = await Accounts.EnableTotpAsync(Api, user);
         var page = await SignedInPageAsync(user, secret);
         await page.GotoAsync("/account/two-factor");

@@ -9,7 +9,7 @@ public sealed class OrgMembersTests(Chromium chromium) : PageTest(chromium)
     [Fact]
     public async Task A_sent_invitation_is_listed_and_revoking_it_removes_it()
     {
-        var page = await SignedInPageAsync(await Accounts.VerifiedAsync(Api));
+        var page = await SignedInPageAsync(await ApiSession.RegisterVerifiedAsync(Api));
         await OrgPages.CreateAndOpenAsync(page, "Invite Co");
         var invitee = TestUsers.New().Email;
 
@@ -24,9 +24,9 @@ public sealed class OrgMembersTests(Chromium chromium) : PageTest(chromium)
     [Fact]
     public async Task An_owner_changes_a_members_role_and_the_list_keeps_it()
     {
-        var owner = await SignedInPageAsync(await Accounts.VerifiedAsync(Api));
+        var owner = await SignedInPageAsync(await ApiSession.RegisterVerifiedAsync(Api));
         await OrgPages.CreateAndOpenAsync(owner, "Roles Co");
-        var member = await Accounts.VerifiedAsync(Api);
+        var member = await ApiSession.RegisterVerifiedAsync(Api);
         await InviteAndAcceptAsync(owner, member);
         await owner.ReloadAsync();
 
@@ -40,9 +40,9 @@ public sealed class OrgMembersTests(Chromium chromium) : PageTest(chromium)
     [Fact]
     public async Task An_owner_removes_a_member()
     {
-        var owner = await SignedInPageAsync(await Accounts.VerifiedAsync(Api));
+        var owner = await SignedInPageAsync(await ApiSession.RegisterVerifiedAsync(Api));
         await OrgPages.CreateAndOpenAsync(owner, "Removal Co");
-        var member = await Accounts.VerifiedAsync(Api);
+        var member = await ApiSession.RegisterVerifiedAsync(Api);
         await InviteAndAcceptAsync(owner, member);
         await owner.ReloadAsync();
 
@@ -55,9 +55,9 @@ public sealed class OrgMembersTests(Chromium chromium) : PageTest(chromium)
     [Fact]
     public async Task A_viewer_sees_members_and_projects_without_the_controls_to_change_them()
     {
-        var owner = await SignedInPageAsync(await Accounts.VerifiedAsync(Api));
+        var owner = await SignedInPageAsync(await ApiSession.RegisterVerifiedAsync(Api));
         await OrgPages.CreateAndOpenAsync(owner, "Viewer Co");
-        var viewer = await Accounts.VerifiedAsync(Api);
+        var viewer = await ApiSession.RegisterVerifiedAsync(Api);
         var page = await InviteAndAcceptAsync(owner, viewer, "viewer");
 
         await page.GotoAsync(owner.Url);

@@ -43,7 +43,7 @@ public sealed class OrgProjectsTests(Chromium chromium) : PageTest(chromium)
 
     private async Task<IPage> OrgPageAsync()
     {
-        var page = await SignedInPageAsync(await Accounts.VerifiedAsync(Api));
+        var page = await SignedInPageAsync(await ApiSession.RegisterVerifiedAsync(Api));
         await OrgPages.CreateAndOpenAsync(page, "Projects Co");
         return page;
     }

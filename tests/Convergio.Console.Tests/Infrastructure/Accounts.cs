@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Convergio.Api.Auth.Mfa;
 using Convergio.Api.Data;
 using Microsoft.EntityFrameworkCore;
@@ -16,21 +15,10 @@ public static class Accounts
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    /// <summary>A registered user who followed the verification link mailed to them.</summary>
-    public static async Task<TestUser> VerifiedAsync(ApiHost api)
-    {
-        var user = await TestUsers.RegisterAsync(api);
-        var token = await MailPickup.WaitForLinkTokenAsync(api.MailDirectory, user.Email, "/verify-email");
-        using var client = new HttpClient { BaseAddress = api.Address };
-        using var verified = await client.PostAsJsonAsync("/api/v1/auth/verify-email", new { token }, Cancel);
-        verified.EnsureSuccessStatusCode();
-        return user;
-    }
-
     /// <summary>A verified platform administrator with an authenticator (admin pages need a two-factor session); its TOTP secret.</summary>
     public static async Task<(TestUser User, string TotpSecret)> PlatformAdminAsync(ApiHost api)
     {
-        var user = await VerifiedAsync(api);
+        var user = await ApiSession.RegisterVerifiedAsync(api);
         var (secret, _) = await EnableTotpAsync(api, user);
         await WithDbAsync(api, db => db.Users.Where(u => u.Email == user.Email)
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsPlatformAdmin, true), Cancel));
