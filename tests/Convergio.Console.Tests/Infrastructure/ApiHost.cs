@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -6,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Convergio.WebConsole.Tests.Infrastructure;
@@ -55,6 +58,30 @@ public sealed class ApiHost : WebApplicationFactory<Program>
 
     public string MailDirectory => _settings["Email:PickupDirectory"]!;
 
+    private readonly ConcurrentQueue<string> _requests = new();
+    private readonly SemaphoreSlim _requestArrived = new(0);
+
+    /// <summary>Waits until a request the API answered matches, as <c>"POST /path 204"</c>; requests the browser sends by itself (reports) are seen only here.</summary>
+    public async Task<string> WaitForRequestAsync(Func<string, bool> matches, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            if (_requests.FirstOrDefault(matches) is { } seen)
+            {
+                return seen;
+            }
+            try
+            {
+                await _requestArrived.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No matching request in {timeout}; seen:{Environment.NewLine}{string.Join(Environment.NewLine, _requests)}");
+            }
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -63,6 +90,22 @@ public sealed class ApiHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter>(new RequestRecorder(this)));
+    }
+
+    /// <summary>First in the pipeline: notes every request with the status it got.</summary>
+    private sealed class RequestRecorder(ApiHost host) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, following) =>
+            {
+                await following(context);
+                host._requests.Enqueue($"{context.Request.Method} {context.Request.Path} {context.Response.StatusCode}");
+                host._requestArrived.Release();
+            });
+            next(app);
+        };
     }
 
     public override async ValueTask DisposeAsync()
