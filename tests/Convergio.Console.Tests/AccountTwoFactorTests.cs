@@ -42,9 +42,7 @@ public sealed partial class AccountTwoFactorTests(Chromium chromium) : PageTest(
         var page = await NewPageAsync();
 
         await page.GotoAsync("/sign-in");
-        await page.GetByLabel("Email").FillAsync(user.Email);
-        await page.GetByLabel("Password").FillAsync(user.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.SignInWithPasswordAsync(user);
 
         await Expect(page.GetByLabel("Authentication code")).ToBeVisibleAsync();
     }
@@ -90,7 +88,7 @@ public sealed partial class AccountTwoFactorTests(Chromium chromium) : PageTest(
         await page.GetByRole(AriaRole.Button, new() { Name = "Set up two-factor authentication" }).ClickAsync();
         await Expect(page.Locator("#secret")).ToHaveTextAsync(Base32Secret());
         var secret = (await page.Locator("#secret").TextContentAsync())!;
-        await page.GetByLabel("Code from your authenticator app").FillAsync(Accounts.TotpCode(secret));
+        await page.GetByLabel("Code from your authenticator app").FillAsync(ConsolePages.CurrentTotpCode(secret));
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor authentication" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Save your recovery codes" })).ToBeVisibleAsync();
         return secret;

@@ -37,9 +37,7 @@ public sealed class AdminUsersTests(Chromium chromium) : PageTest(chromium)
         Assert.Equal(401, await Accounts.MeStatusAsync(targetPage, Api));
         var again = await NewPageAsync();
         await again.GotoAsync("/sign-in");
-        await again.GetByLabel("Email").FillAsync(target.Email);
-        await again.GetByLabel("Password").FillAsync(target.Password);
-        await again.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await again.SignInWithPasswordAsync(target);
         await Expect(again.Locator("#password-form [role=alert]")).Not.ToBeEmptyAsync();
         Assert.Equal(401, await Accounts.MeStatusAsync(again, Api));
     }

@@ -2,7 +2,6 @@ using Convergio.Api.Auth.Mfa;
 using Convergio.Api.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using OtpNet;
 
 namespace Convergio.WebConsole.Tests.Infrastructure;
 
@@ -43,9 +42,6 @@ public static class Accounts
         return (secret, codes);
     });
 
-    /// <summary>The current code of an authenticator.</summary>
-    public static string TotpCode(string secret) => new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(DateTime.UtcNow);
-
     /// <summary>Makes every session of the user as old as one signed in <paramref name="age"/> ago and never reauthenticated.</summary>
     public static Task AgeSessionsAsync(ApiHost api, TestUser user, TimeSpan age) => WithDbAsync(api, async db =>
     {
@@ -64,12 +60,10 @@ public static class Accounts
     public static async Task SignInAsync(IPage page, TestUser user, string? totpSecret = null)
     {
         await page.GotoAsync("/sign-in");
-        await page.GetByLabel("Email").FillAsync(user.Email);
-        await page.GetByLabel("Password").FillAsync(user.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.SignInWithPasswordAsync(user);
         if (totpSecret is not null)
         {
-            await page.GetByLabel("Authentication code").FillAsync(TotpCode(totpSecret));
+            await page.GetByLabel("Authentication code").FillAsync(ConsolePages.CurrentTotpCode(totpSecret));
             await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
         }
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
