@@ -23,8 +23,12 @@ public sealed class ApiHost : WebApplicationFactory<Program>
     private readonly string _directory = Directory.CreateTempSubdirectory("convergio-console-test-").FullName;
     private readonly Dictionary<string, string?> _settings;
 
-    public ApiHost(IDictionary<string, string?>? settings = null, Action<KestrelServerOptions>? listen = null)
+    private readonly TimeProvider? _time;
+
+    /// <param name="time">A clock the test moves (<see cref="ShiftedClock"/>); the real one when null.</param>
+    public ApiHost(IDictionary<string, string?>? settings = null, Action<KestrelServerOptions>? listen = null, TimeProvider? time = null)
     {
+        _time = time;
         _settings = new(StringComparer.OrdinalIgnoreCase)
         {
             ["Database:SqlitePath"] = Path.Combine(_directory, "convergio.db"),
@@ -90,7 +94,14 @@ public sealed class ApiHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
-        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter>(new RequestRecorder(this)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IStartupFilter>(new RequestRecorder(this));
+            if (_time is not null)
+            {
+                services.AddSingleton(_time);
+            }
+        });
     }
 
     /// <summary>First in the pipeline: notes every request with the status it got.</summary>
