@@ -843,7 +843,7 @@ export interface paths {
         put?: never;
         /**
          * Start TOTP setup
-         * @description Returns a new authenticator secret and otpauth URI to confirm with a code. The session must have: recent-authentication, verified-email (403 with the matching problem type otherwise).
+         * @description Returns a new authenticator secret, its otpauth URI and that URI as a QR code (an SVG data URL drawn on the server), to confirm with a code. The session must have: recent-authentication, verified-email (403 with the matching problem type otherwise).
          */
         post: operations["setupTotp"];
         delete?: never;
@@ -1849,6 +1849,7 @@ export interface components {
         TotpSetupResponse: {
             secret: string;
             otpauthUri: string;
+            qrCodeDataUrl: string;
         };
         UpdateOrgRequest: {
             name: null | string;

@@ -6,7 +6,8 @@ public sealed record SecondFactorVerifyRequest(string? Code, string? RecoveryCod
 /// <summary>A current TOTP code, or an unused recovery code.</summary>
 public sealed record SecondFactorCodeRequest(string? Code);
 
-public sealed record TotpSetupResponse(string Secret, string OtpauthUri);
+/// <summary>The new authenticator secret, its otpauth URI, and that URI as a QR code (an SVG data URL).</summary>
+public sealed record TotpSetupResponse(string Secret, string OtpauthUri, string QrCodeDataUrl);
 
 /// <summary>New recovery codes, shown this once.</summary>
 public sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes);

@@ -37,7 +37,7 @@ public static class MfaEndpoints
         // A second factor added before the address is proven would outlive its owner's password reset.
         manage.MapPost("/totp/setup", SetupAsync).RequireVerifiedEmail()
             .WithName("setupTotp").WithSummary("Start TOTP setup")
-            .WithDescription("Returns a new authenticator secret and otpauth URI to confirm with a code.").ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("Returns a new authenticator secret, its otpauth URI and that URI as a QR code (an SVG data URL drawn on the server), to confirm with a code.").ProducesProblem(StatusCodes.Status409Conflict);
         manage.MapPost("/totp/confirm", ConfirmAsync).RequireVerifiedEmail()
             .WithName("confirmTotp").WithSummary("Confirm TOTP setup")
             .WithDescription("Checks a code of the new authenticator, turns the second factor on and returns the recovery codes (shown once).").ProducesProblem(StatusCodes.Status409Conflict);
@@ -157,7 +157,8 @@ public static class MfaEndpoints
         {
             return AlreadyEnabled();
         }
-        return TypedResults.Ok(new TotpSetupResponse(secret, TotpAuthenticator.ProvisioningUri(secret, email)));
+        var uri = TotpAuthenticator.ProvisioningUri(secret, email);
+        return TypedResults.Ok(new TotpSetupResponse(secret, uri, TotpQrCode.DataUrl(uri)));
     }
 
     private static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem, ProblemHttpResult>> ConfirmAsync(

@@ -1,0 +1,55 @@
+using Convergio.WebConsole.Tests.Infrastructure;
+
+namespace Convergio.WebConsole.Tests;
+
+/// <summary>/admin/users: finding users and disabling them (platform administrators, two-factor sessions).</summary>
+[Collection(Chromium.Collection)]
+public sealed class AdminUsersTests(Chromium chromium) : PageTest(chromium)
+{
+    [Fact]
+    public async Task Finding_by_email_lists_the_matching_user_only()
+    {
+        var (admin, secret) = await Accounts.PlatformAdminAsync(Api);
+        var wanted = await TestUsers.RegisterAsync(Api);
+        var page = await SignedInPageAsync(admin, secret);
+        await page.GotoAsync("/admin/users");
+        await Expect(page.Locator("#users tbody tr")).ToHaveCountAsync(2);
+
+        await page.GetByLabel("Email contains").FillAsync(wanted.Email[..12]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Find users" }).ClickAsync();
+
+        await Expect(page.Locator("#users tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#users tbody")).ToContainTextAsync(wanted.Email);
+    }
+
+    [Fact]
+    public async Task A_disabled_user_is_signed_out_and_cannot_sign_in_again()
+    {
+        var (admin, secret) = await Accounts.PlatformAdminAsync(Api);
+        var target = await TestUsers.RegisterAsync(Api);
+        var targetPage = await SignedInPageAsync(target);
+        var page = await SignedInPageAsync(admin, secret);
+        await page.GotoAsync("/admin/users");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Disable {target.Email}" }).ClickAsync();
+
+        await Expect(page.Locator("#users tbody tr", new() { HasText = target.Email })).ToContainTextAsync("Disabled");
+        Assert.Equal(401, await Accounts.MeStatusAsync(targetPage, Api));
+        var again = await NewPageAsync();
+        await again.GotoAsync("/sign-in");
+        await again.SignInWithPasswordAsync(target);
+        await Expect(again.Locator("#password-form [role=alert]")).Not.ToBeEmptyAsync();
+        Assert.Equal(401, await Accounts.MeStatusAsync(again, Api));
+    }
+
+    [Fact]
+    public async Task A_user_who_is_not_a_platform_administrator_is_refused()
+    {
+        var page = await SignedInPageAsync(await TestUsers.RegisterAsync(Api));
+
+        await page.GotoAsync("/admin/users");
+
+        await Expect(page.Locator("#user-search [role=alert]")).Not.ToBeEmptyAsync();
+        await Expect(page.Locator("#users tbody tr")).ToHaveCountAsync(0);
+    }
+}
