@@ -45,20 +45,8 @@ public sealed class AccountPagesScreenshots(Chromium chromium) : PageTest(chromi
 
     private static async Task CaptureAsync(IPage page, string name)
     {
-        var file = Path.Combine(DocsConsole(), $"{name}.png");
+        var file = Path.Combine(Screenshots.Folder(), $"{name}.png");
         await page.ScreenshotAsync(new() { Path = file, FullPage = true });
         Assert.True(new FileInfo(file).Length > 0);
-    }
-
-    /// <summary>docs/console in the repository this test was built from.</summary>
-    private static string DocsConsole()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Convergio.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        Assert.NotNull(directory);
-        return Directory.CreateDirectory(Path.Combine(directory.FullName, "docs", "console")).FullName;
     }
 }

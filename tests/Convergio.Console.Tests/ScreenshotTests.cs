@@ -9,8 +9,7 @@ public sealed class ScreenshotTests(Chromium chromium, SameOrigin site) : IClass
     [Fact]
     public async Task Screenshots_of_the_main_pages_are_written_to_docs_console()
     {
-        var folder = Path.Combine(RepositoryRoot(), "docs", "console");
-        Directory.CreateDirectory(folder);
+        var folder = Screenshots.Folder();
         var user = new TestUser("ada@example.test", TestKeys.Password());
         var page = await chromium.NewPageAsync(site.Address);
         await page.SetViewportSizeAsync(1200, 800);
@@ -50,15 +49,5 @@ public sealed class ScreenshotTests(Chromium chromium, SameOrigin site) : IClass
         await page.GotoAsync(path);
         await Expect(page.Locator("nav li:not([hidden])").First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png") });
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Convergio.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new DirectoryNotFoundException("Convergio.slnx not found above the test binaries.");
     }
 }

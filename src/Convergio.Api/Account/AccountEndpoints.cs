@@ -13,9 +13,6 @@ public static class AccountEndpoints
     public static WebApplicationBuilder AddAccountLifecycle(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<AccountOptions>()
-            .Configure<IHostEnvironment>((options, environment) => options.EmailChangeConfirmUrl = environment.IsDevelopment()
-                ? AccountOptions.DevelopmentEmailChangeConfirmUrl
-                : AccountOptions.ProductionEmailChangeConfirmUrl)
             .BindConfiguration(AuthOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();

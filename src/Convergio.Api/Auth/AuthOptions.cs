@@ -34,7 +34,7 @@ public sealed class AuthOptions
 
     /// <summary>The sign-in page, linked from the mail to an address that someone tried to register again.</summary>
     [Required, Url]
-    public string SignInUrl { get; set; } = "https://app.convergio.io/login";
+    public string SignInUrl { get; set; } = "https://app.convergio.io/sign-in";
 
     /// <summary>The page that asks for a reset link, linked from the same mail and from security notices.</summary>
     [Required, Url]

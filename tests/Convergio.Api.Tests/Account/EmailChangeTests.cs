@@ -210,12 +210,4 @@ public sealed class EmailChangeTests
 
         await ProblemAssert.IsValidationProblemAsync(await user.Browser.PostJsonAsync(RequestPath, new { newEmail = user.Email.ToUpperInvariant() }), "newEmail");
     }
-
-    [Fact]
-    public async Task The_link_points_at_the_development_confirmation_page_by_default()
-    {
-        await using var factory = new ConvergioFactory();
-
-        Assert.Equal(AccountOptions.DevelopmentEmailChangeConfirmUrl, factory.Services.GetRequiredService<IOptions<AccountOptions>>().Value.EmailChangeConfirmUrl);
-    }
 }

@@ -1,3 +1,4 @@
+using Convergio.Api.Account;
 using Convergio.Api.Auth;
 using Convergio.Api.Auth.EmailVerification;
 using Convergio.Api.Tenancy;
@@ -18,6 +19,29 @@ public sealed class ConsoleLinkTests
         Assert.Equal("http://localhost:5080/reset-password", factory.Services.GetRequiredService<IOptions<AuthOptions>>().Value.ResetPasswordUrl);
         Assert.Equal("http://localhost:5080/verify-email", factory.Services.GetRequiredService<IOptions<EmailVerificationOptions>>().Value.VerifyEmailUrl);
         Assert.Equal("http://localhost:5080/invites/accept", factory.Services.GetRequiredService<IOptions<TenancyOptions>>().Value.InviteAcceptUrl);
+        Assert.Equal("http://localhost:5080/email-change/confirm", factory.Services.GetRequiredService<IOptions<AccountOptions>>().Value.EmailChangeConfirmUrl);
+    }
+
+    [Fact]
+    public async Task Every_mailed_link_opens_a_page_the_console_serves()
+    {
+        await using var factory = new ConvergioFactory();
+        using var client = factory.CreateClient();
+        var auth = factory.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        string[] links =
+        [
+            auth.ResetPasswordUrl, auth.SignInUrl, auth.ForgotPasswordUrl, auth.SessionsUrl,
+            factory.Services.GetRequiredService<IOptions<EmailVerificationOptions>>().Value.VerifyEmailUrl,
+            factory.Services.GetRequiredService<IOptions<TenancyOptions>>().Value.InviteAcceptUrl,
+            factory.Services.GetRequiredService<IOptions<AccountOptions>>().Value.EmailChangeConfirmUrl,
+        ];
+
+        foreach (var link in links)
+        {
+            var response = await client.GetAsync(new Uri(link).PathAndQuery, TestContext.Current.CancellationToken);
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK && response.Content.Headers.ContentType?.MediaType == "text/html",
+                $"{link}: {(int)response.StatusCode} {response.Content.Headers.ContentType}");
+        }
     }
 
     [Fact]
@@ -26,5 +50,7 @@ public sealed class ConsoleLinkTests
         Assert.Equal("https://app.convergio.io/reset-password", new AuthOptions().ResetPasswordUrl);
         Assert.Equal("https://app.convergio.io/verify-email", new EmailVerificationOptions().VerifyEmailUrl);
         Assert.Equal("https://app.convergio.io/invites/accept", new TenancyOptions().InviteAcceptUrl);
+        Assert.Equal("https://app.convergio.io/sign-in", new AuthOptions().SignInUrl);
+        Assert.Equal("https://app.convergio.io/email-change/confirm", new AccountOptions().EmailChangeConfirmUrl);
     }
 }
