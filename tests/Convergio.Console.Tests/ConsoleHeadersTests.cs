@@ -55,6 +55,23 @@ public sealed partial class ConsoleHeadersTests
         Assert.Equal(System.Net.HttpStatusCode.OK, head.StatusCode);
     }
 
+    [Fact]
+    public async Task Every_submit_button_is_served_disabled_until_its_page_module_binds_the_form()
+    {
+        await using var api = new ApiHost();
+        using var client = new HttpClient { BaseAddress = api.Address };
+
+        var buttons = new List<string>();
+        foreach (var path in AccessibilityTests.PagePaths)
+        {
+            var html = await client.GetStringAsync(path, TestContext.Current.CancellationToken);
+            buttons.AddRange(SubmitButtons().Matches(html).Select(m => $"{path}: {m.Value}"));
+        }
+
+        Assert.True(buttons.Count >= 20, $"only {buttons.Count} submit buttons found");
+        Assert.All(buttons, button => Assert.Contains(" disabled", button, StringComparison.Ordinal));
+    }
+
     private static void AssertStrict(string policy, params string[] specific)
     {
         string[] required =
@@ -81,6 +98,9 @@ public sealed partial class ConsoleHeadersTests
 
     [GeneratedRegex("'nonce-(?<nonce>[A-Za-z0-9_-]{22})'")]
     private static partial Regex Nonce();
+
+    [GeneratedRegex("<button[^>]*type=\"submit\"[^>]*>")]
+    private static partial Regex SubmitButtons();
 
     [GeneratedRegex("<script[^>]* nonce=\"(?<nonce>[^\"]*)\"")]
     private static partial Regex ScriptNonces();

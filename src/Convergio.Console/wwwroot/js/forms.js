@@ -63,6 +63,11 @@ export function bindForm(form, submit, onSuccess) {
       form.removeAttribute("aria-busy");
     }
   });
+  // Pages serve their submit buttons disabled: a click before this ran would post the form, password
+  // included, to the page itself instead of to the API.
+  for (const button of form.querySelectorAll('[type="submit"]')) {
+    button.disabled = false;
+  }
 }
 
 /** Shows an `api()` failure in `container`: field errors next to their inputs, the rest in its [role=alert]. */
