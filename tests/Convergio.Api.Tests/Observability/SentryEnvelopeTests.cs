@@ -39,7 +39,8 @@ public sealed class SentryEnvelopeTests
         {
             Content = JsonContent.Create(new { password = pii.Password, email = pii.Email, key = pii.Fernet }),
         };
-        request.Headers.Authorization = new("Bearer", pii.BearerToken);
+        // Not "Bearer": that would be judged as an API token and refused before the failing probe runs.
+        request.Headers.Authorization = new("Basic", pii.BearerToken);
         request.Headers.Add("X-Api-Key", pii.ApiKey);
         request.Headers.Add("X-Session-Id", pii.SessionValue);
         request.Headers.Add("X-Forwarded-For", $"{pii.IPv4}, {pii.IPv6}");
