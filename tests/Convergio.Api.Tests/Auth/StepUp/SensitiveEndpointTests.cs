@@ -27,6 +27,7 @@ public sealed class SensitiveEndpointTests
         "DELETE /api/v1/auth/me",
         "POST /api/v1/auth/email-change",
         "GET /api/v1/auth/me/export",
+        "POST /api/v1/auth/tokens",
         "POST /api/v1/auth/change-password",
         "POST /api/v1/auth/mfa/recovery-codes",
         "DELETE /api/v1/auth/mfa/totp",
