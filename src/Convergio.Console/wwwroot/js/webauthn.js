@@ -42,3 +42,39 @@ export async function getAssertion(options) {
     },
   };
 }
+
+/** Asks the browser to create a credential with the API's options; the attestation as the API reads it, or null. */
+export async function createCredential(options) {
+  const publicKey = withoutNulls({
+    ...options,
+    challenge: fromBase64Url(options.challenge),
+    user: { ...options.user, id: fromBase64Url(options.user.id) },
+    excludeCredentials: (options.excludeCredentials ?? []).map((c) => ({ ...c, id: fromBase64Url(c.id) })),
+  });
+  let credential;
+  try {
+    credential = await navigator.credentials.create({ publicKey });
+  } catch {
+    return null;
+  }
+  const response = credential.response;
+  return {
+    id: credential.id,
+    rawId: toBase64Url(credential.rawId),
+    type: credential.type,
+    clientExtensionResults: credential.getClientExtensionResults(),
+    response: {
+      attestationObject: toBase64Url(response.attestationObject),
+      clientDataJSON: toBase64Url(response.clientDataJSON),
+      transports: response.getTransports?.() ?? [],
+    },
+  };
+}
+
+/** The API sends absent members as null; the browser wants them left out (null is no valid enum value). */
+function withoutNulls(value) {
+  if (value === null || typeof value !== "object" || ArrayBuffer.isView(value) || Array.isArray(value)) {
+    return Array.isArray(value) ? value.map(withoutNulls) : value;
+  }
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+}
