@@ -141,11 +141,7 @@ public sealed class RouteInventoryTests
         var offenders = new List<string>();
         foreach (var route in routes)
         {
-            using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path());
-            if (route.Method is "POST" or "PUT" or "PATCH" or "DELETE")
-            {
-                request.Content = JsonContent.Create(new { });
-            }
+            using var request = route.Request();
             using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
             if (response.StatusCode != HttpStatusCode.Unauthorized || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
             {
@@ -170,11 +166,7 @@ public sealed class RouteInventoryTests
         var offenders = new List<string>();
         foreach (var route in routes)
         {
-            using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path());
-            if (route.Method is "POST" or "PUT" or "PATCH" or "DELETE")
-            {
-                request.Content = JsonContent.Create(new { });
-            }
+            using var request = route.Request();
             using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
             var detail = response.StatusCode == HttpStatusCode.Forbidden ? await ProblemAssert.DetailAsync(response, HttpStatusCode.Forbidden) : null;
             if (detail != "API tokens cannot use this endpoint; sign in instead.")

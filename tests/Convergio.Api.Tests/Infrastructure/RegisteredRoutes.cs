@@ -37,6 +37,13 @@ public sealed record RegisteredRoute(string Method, string Pattern, RouteEndpoin
             ? Guid.NewGuid().ToString()
             : constraint.Contains("int", StringComparison.Ordinal) || constraint.Contains("long", StringComparison.Ordinal) ? "1" : "sample";
     });
+
+    /// <summary>A request for <see cref="Path"/>, with an empty JSON object as the body of a mutating method.</summary>
+    public HttpRequestMessage Request(IReadOnlyDictionary<string, string>? values = null) =>
+        new(new HttpMethod(Method), Path(values))
+        {
+            Content = Method is "POST" or "PUT" or "PATCH" or "DELETE" ? System.Net.Http.Json.JsonContent.Create(new { }) : null,
+        };
 }
 
 /// <summary>The app's route table, for the tests that check a rule over every endpoint.</summary>
