@@ -58,7 +58,7 @@ start_api() {
     db_env=(ConnectionStrings__Postgres="$postgres_server;Database=$db")
   fi
   env -u ConnectionStrings__Redis "${db_env[@]}" ASPNETCORE_ENVIRONMENT=Development \
-    RateLimiting__General__PermitLimit=100000 RateLimiting__Auth__PermitLimit=100000 \
+    RateLimiting__General__PermitLimit=100000 RateLimiting__Auth__PermitLimit=100000 RateLimiting__General__WindowSeconds=1 \
     RateLimiting__RedisKeyPrefix="bench:$name:$RANDOM:" "$@" \
     dotnet src/Convergio.Api/bin/Release/net10.0/Convergio.Api.dll --urls "http://127.0.0.1:$port" >"$work/$name.log" 2>&1 &
   echo $! >"$work/$name.pid"

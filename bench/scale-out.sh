@@ -34,7 +34,7 @@ start_instance() {
   local name=$1 permit=$2 port; port=$(free_port)
   env ConnectionStrings__Postgres="$postgres_server;Database=$database" ConnectionStrings__Redis="$redis" \
     ASPNETCORE_ENVIRONMENT=Development Security__SigningKeys__0="$signing_key" Encryption__Keys__0="$encryption_key" \
-    RateLimiting__General__PermitLimit="$permit" RateLimiting__Auth__PermitLimit=100000 RateLimiting__Account__PermitLimit=100000 \
+    RateLimiting__General__PermitLimit="$permit" RateLimiting__General__WindowSeconds=60 RateLimiting__Auth__PermitLimit=100000 RateLimiting__Account__PermitLimit=100000 \
     RateLimiting__RedisKeyPrefix="$prefix$permit:" RateLimiting__RedisTimeoutMilliseconds=5000 \
     dotnet src/Convergio.Api/bin/Release/net10.0/Convergio.Api.dll --urls "http://127.0.0.1:$port" >"$work/$name.log" 2>&1 &
   echo $! >"$work/$name.pid"

@@ -5,7 +5,7 @@ namespace Convergio.WebConsole.Tests;
 
 /// <summary>axe over every page path of the console contract, signed out and signed in; a path not built yet (no HTML page) is skipped.</summary>
 [Collection(Chromium.Collection)]
-public sealed class AccessibilityTests(Chromium chromium, SameOrigin site) : IClassFixture<SameOrigin>
+public sealed class AccessibilityTests(Chromium chromium, SameOriginSystem site) : IClassFixture<SameOriginSystem>
 {
     /// <summary>Every page of docs/console.md's contract (foundation and account/organization/admin pages).</summary>
     public static readonly string[] PagePaths =

@@ -5,7 +5,7 @@ namespace Convergio.WebConsole.Tests;
 
 /// <summary>axe on every account, organization and admin page, signed in as a platform administrator with data to show: no serious or critical violation.</summary>
 [Collection(Chromium.Collection)]
-public sealed class AccountPagesAccessibilityTests(Chromium chromium) : PageTest(chromium)
+public sealed class AccountPagesAccessibilityTests(Chromium chromium) : PageTest(chromium, Topology.SameOrigin)
 {
     [Theory]
     [InlineData("/account")]

@@ -5,7 +5,7 @@ namespace Convergio.WebConsole.Tests;
 
 /// <summary>Screenshots of the main account, organization and admin pages into docs/console/ (the README shows them).</summary>
 [Collection(Chromium.Collection)]
-public sealed class AccountPagesScreenshots(Chromium chromium) : PageTest(chromium)
+public sealed class AccountPagesScreenshots(Chromium chromium) : PageTest(chromium, Topology.SameOrigin)
 {
     [Fact]
     public async Task The_main_pages_are_captured_with_data_in_them()

@@ -1,26 +1,15 @@
-using System.Net;
 using Convergio.WebConsole.Tests.Infrastructure;
 
 namespace Convergio.WebConsole.Tests;
 
-/// <summary>/account/passkeys: adding a passkey through WebAuthn (Chromium's virtual authenticator), naming and removing it.</summary>
-[Collection(Chromium.Collection)]
-public sealed class AccountPasskeysTests(Chromium chromium) : PageTest(chromium)
+/// <summary>/account/passkeys and passkey sign-in through WebAuthn (Chromium's virtual authenticator): adding, naming, removing, signing in.</summary>
+public abstract class AccountPasskeysTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
-    /// <summary>The relying party is localhost and the console's origin its one origin, so the port is chosen before the API starts.</summary>
-    protected override Task<ApiHost> StartApiAsync() => Loopback.StartOnFreePortAsync<ApiHost>(port =>
-    {
-        try
-        {
-            return Task.FromResult<ApiHost?>(new ApiHost(
-                new Dictionary<string, string?> { ["WebAuthn:RpId"] = "localhost", ["WebAuthn:Origins:0"] = $"http://localhost:{port}" },
-                k => k.Listen(IPAddress.Loopback, port)));
-        }
-        catch (IOException)
-        {
-            return Task.FromResult<ApiHost?>(null);
-        }
-    });
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium) : AccountPasskeysTests(chromium, Topology.SameOrigin);
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium) : AccountPasskeysTests(chromium, Topology.Split);
 
     [Fact]
     public async Task An_added_passkey_is_listed_under_its_name()
@@ -44,9 +33,24 @@ public sealed class AccountPasskeysTests(Chromium chromium) : PageTest(chromium)
         await Expect(page.Locator("#passkeys tbody")).ToHaveTextAsync("No passkeys yet.");
     }
 
-    private async Task<IPage> PasskeyPageAsync()
+    [Fact]
+    public async Task An_added_passkey_signs_in_without_a_password()
     {
-        var page = await SignedInPageAsync(await ApiSession.RegisterVerifiedAsync(Api));
+        var user = await ApiSession.RegisterVerifiedAsync(Api);
+        var page = await PasskeyPageAsync(user);
+        await AddAsync(page, "Security key");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Uri(Site, "/sign-in").ToString());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+
+        await page.ExpectSignedInHomeAsync(Site, user);
+        Assert.Equal(200, await Accounts.MeStatusAsync(page, Api));
+    }
+
+    private async Task<IPage> PasskeyPageAsync(TestUser? user = null)
+    {
+        var page = await SignedInPageAsync(user ?? await ApiSession.RegisterVerifiedAsync(Api));
         var cdp = await page.Context.NewCDPSessionAsync(page);
         await cdp.SendAsync("WebAuthn.enable");
         await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>

@@ -3,9 +3,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>/account/password: changing the password, with step-up when the sign-in is old.</summary>
-[Collection(Chromium.Collection)]
-public sealed class AccountPasswordTests(Chromium chromium) : PageTest(chromium)
+public abstract class AccountPasswordTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium) : AccountPasswordTests(chromium, Topology.SameOrigin);
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium) : AccountPasswordTests(chromium, Topology.Split);
+
     [Fact]
     public async Task A_changed_password_is_the_one_that_signs_in()
     {

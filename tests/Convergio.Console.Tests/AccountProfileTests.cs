@@ -3,9 +3,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>/account: the signed-in user's profile.</summary>
-[Collection(Chromium.Collection)]
-public sealed class AccountProfileTests(Chromium chromium) : PageTest(chromium)
+public abstract class AccountProfileTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium) : AccountProfileTests(chromium, Topology.SameOrigin);
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium) : AccountProfileTests(chromium, Topology.Split);
+
     [Fact]
     public async Task A_saved_full_name_is_the_profiles_name_after_a_reload()
     {
@@ -28,6 +33,6 @@ public sealed class AccountProfileTests(Chromium chromium) : PageTest(chromium)
 
         await page.GotoAsync("/account");
 
-        await Expect(page).ToHaveURLAsync(new Uri(Api.Address, "/sign-in?returnUrl=%2Faccount").ToString());
+        await Expect(page).ToHaveURLAsync(new Uri(Site, "/sign-in?returnUrl=%2Faccount").ToString());
     }
 }

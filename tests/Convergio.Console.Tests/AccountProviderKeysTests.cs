@@ -4,9 +4,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>/account/provider-keys: AI provider keys stored encrypted and shown only by their last four characters.</summary>
-[Collection(Chromium.Collection)]
-public sealed class AccountProviderKeysTests(Chromium chromium) : PageTest(chromium)
+public abstract class AccountProviderKeysTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium) : AccountProviderKeysTests(chromium, Topology.SameOrigin);
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium) : AccountProviderKeysTests(chromium, Topology.Split);
+
     [Fact]
     public async Task An_added_key_is_listed_by_its_last_four_characters_only()
     {

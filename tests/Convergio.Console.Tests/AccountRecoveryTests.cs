@@ -3,9 +3,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>Sign-up with its verification step, and forgot/reset password, through the mailed links.</summary>
-[Collection(Chromium.Collection)]
-public sealed class AccountRecoveryTests(Chromium chromium, SameOrigin site) : IClassFixture<SameOrigin>
+public abstract class AccountRecoveryTests(Chromium chromium, SharedSystem site)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium, SameOriginSystem site) : AccountRecoveryTests(chromium, site), IClassFixture<SameOriginSystem>;
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium, SplitSystem site) : AccountRecoveryTests(chromium, site), IClassFixture<SplitSystem>;
+
     [Fact]
     public async Task Sign_up_asks_to_check_the_mail_and_its_link_verifies_the_address()
     {

@@ -3,9 +3,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>/account/sessions: where the account is signed in, and ending those sessions.</summary>
-[Collection(Chromium.Collection)]
-public sealed class AccountSessionsTests(Chromium chromium) : PageTest(chromium)
+public abstract class AccountSessionsTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium) : AccountSessionsTests(chromium, Topology.SameOrigin);
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium) : AccountSessionsTests(chromium, Topology.Split);
+
     [Fact]
     public async Task The_list_marks_this_browser_with_its_device_and_last_seen_time()
     {

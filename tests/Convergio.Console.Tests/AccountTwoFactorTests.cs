@@ -3,9 +3,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>/account/two-factor: TOTP enrolment with the server-drawn QR code, recovery codes shown once, regenerate, turn off.</summary>
-[Collection(Chromium.Collection)]
-public sealed partial class AccountTwoFactorTests(Chromium chromium) : PageTest(chromium)
+public abstract partial class AccountTwoFactorTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium) : AccountTwoFactorTests(chromium, Topology.SameOrigin);
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium) : AccountTwoFactorTests(chromium, Topology.Split);
+
     [Fact]
     public async Task Setup_shows_the_qr_code_as_an_image_and_the_key()
     {

@@ -3,9 +3,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>/admin/audit: the platform's audit trail, filtered, paged and exported.</summary>
-[Collection(Chromium.Collection)]
-public sealed class AdminAuditTests(Chromium chromium) : PageTest(chromium)
+public abstract class AdminAuditTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium) : AdminAuditTests(chromium, Topology.SameOrigin);
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium) : AdminAuditTests(chromium, Topology.Split);
+
     [Fact]
     public async Task Filtering_by_action_leaves_only_that_actions_rows()
     {
@@ -26,7 +31,7 @@ public sealed class AdminAuditTests(Chromium chromium) : PageTest(chromium)
         var page = await AdminPageAsync();
         await Expect(page.Locator("#audit tbody tr").First).ToBeVisibleAsync();
 
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export this period (CSV)" }).ClickAsync());
 
         Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
         var csv = await File.ReadAllLinesAsync(await download.PathAsync(), TestContext.Current.CancellationToken);

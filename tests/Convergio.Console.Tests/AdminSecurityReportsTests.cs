@@ -4,9 +4,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>/admin/security-reports: the vulnerability report queue with its due dates and status changes.</summary>
-[Collection(Chromium.Collection)]
-public sealed class AdminSecurityReportsTests(Chromium chromium) : PageTest(chromium)
+public abstract class AdminSecurityReportsTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium) : AdminSecurityReportsTests(chromium, Topology.SameOrigin);
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium) : AdminSecurityReportsTests(chromium, Topology.Split);
+
     [Fact]
     public async Task A_received_report_shows_when_its_acknowledgement_is_due()
     {

@@ -3,9 +3,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>/admin/users: finding users and disabling them (platform administrators, two-factor sessions).</summary>
-[Collection(Chromium.Collection)]
-public sealed class AdminUsersTests(Chromium chromium) : PageTest(chromium)
+public abstract class AdminUsersTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium) : AdminUsersTests(chromium, Topology.SameOrigin);
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium) : AdminUsersTests(chromium, Topology.Split);
+
     [Fact]
     public async Task Finding_by_email_lists_the_matching_user_only()
     {

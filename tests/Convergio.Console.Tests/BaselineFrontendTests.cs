@@ -10,10 +10,10 @@ public sealed class BaselineFrontendTests
     [Fact]
     public async Task The_baseline_frontend_csp_check_passes_against_the_console_in_both_topologies()
     {
-        await using var split = SplitSystem.Start();
+        await using var split = ConsoleSystem.Start(Topology.Split);
         await using var sameOrigin = new ApiHost();
 
-        foreach (var (api, frontend) in new[] { (sameOrigin.Address, new Uri(sameOrigin.Address, "/sign-in")), (split.Api.Address, split.ConsoleAddress) })
+        foreach (var (api, frontend) in new[] { (sameOrigin.Address, new Uri(sameOrigin.Address, "/sign-in")), (split.Api.Address, split.Site) })
         {
             var report = await new BaselineChecker(new BaselineTarget { ApiBase = api, Frontend = frontend }, TimeProvider.System)
                 .RunAsync(TestContext.Current.CancellationToken);

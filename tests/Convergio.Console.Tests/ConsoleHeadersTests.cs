@@ -28,8 +28,8 @@ public sealed partial class ConsoleHeadersTests
     [Fact]
     public async Task The_console_host_allows_fetches_and_reports_to_the_api_origin_only()
     {
-        await using var split = SplitSystem.Start();
-        using var client = new HttpClient { BaseAddress = split.ConsoleAddress };
+        await using var split = ConsoleSystem.Start(Topology.Split);
+        using var client = new HttpClient { BaseAddress = split.Site };
 
         var page = await client.GetAsync("/sign-in", TestContext.Current.CancellationToken);
         var script = await client.GetAsync("/js/api.js", TestContext.Current.CancellationToken);

@@ -10,7 +10,7 @@ namespace Convergio.WebConsole.Tests;
 /// violations are reported to the API.
 /// </summary>
 [Collection(Chromium.Collection)]
-public sealed class ContentSecurityPolicyTests(Chromium chromium, SameOrigin site) : IClassFixture<SameOrigin>
+public sealed class ContentSecurityPolicyTests(Chromium chromium, SameOriginSystem site) : IClassFixture<SameOriginSystem>
 {
     [Fact]
     public async Task A_script_element_injected_into_the_dom_does_not_run_because_trusted_types_refuse_its_text()

@@ -4,9 +4,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>The invitation link: sign in first (and come back), then accept and join the organization.</summary>
-[Collection(Chromium.Collection)]
-public sealed class InviteAcceptTests(Chromium chromium, SameOrigin site) : IClassFixture<SameOrigin>
+public abstract class InviteAcceptTests(Chromium chromium, SharedSystem site)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium, SameOriginSystem site) : InviteAcceptTests(chromium, site), IClassFixture<SameOriginSystem>;
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium, SplitSystem site) : InviteAcceptTests(chromium, site), IClassFixture<SplitSystem>;
+
     [Fact]
     public async Task An_invitee_signs_in_from_the_link_comes_back_and_joins_the_organization()
     {

@@ -3,9 +3,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>/orgs/{orgId}: members and their roles, invitations.</summary>
-[Collection(Chromium.Collection)]
-public sealed class OrgMembersTests(Chromium chromium) : PageTest(chromium)
+public abstract class OrgMembersTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium) : OrgMembersTests(chromium, Topology.SameOrigin);
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium) : OrgMembersTests(chromium, Topology.Split);
+
     [Fact]
     public async Task A_sent_invitation_is_listed_and_revoking_it_removes_it()
     {

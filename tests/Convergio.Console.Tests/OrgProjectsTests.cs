@@ -3,9 +3,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>/orgs/{orgId}: the organization's projects.</summary>
-[Collection(Chromium.Collection)]
-public sealed class OrgProjectsTests(Chromium chromium) : PageTest(chromium)
+public abstract class OrgProjectsTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium) : OrgProjectsTests(chromium, Topology.SameOrigin);
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium) : OrgProjectsTests(chromium, Topology.Split);
+
     [Fact]
     public async Task A_created_project_is_listed()
     {

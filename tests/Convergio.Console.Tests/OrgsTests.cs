@@ -3,9 +3,14 @@ using Convergio.WebConsole.Tests.Infrastructure;
 namespace Convergio.WebConsole.Tests;
 
 /// <summary>/orgs: the user's organizations, and creating one.</summary>
-[Collection(Chromium.Collection)]
-public sealed class OrgsTests(Chromium chromium) : PageTest(chromium)
+public abstract class OrgsTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium) : OrgsTests(chromium, Topology.SameOrigin);
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium) : OrgsTests(chromium, Topology.Split);
+
     [Fact]
     public async Task A_created_organization_is_listed_with_its_creator_as_owner()
     {

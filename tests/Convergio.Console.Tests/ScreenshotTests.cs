@@ -4,7 +4,7 @@ namespace Convergio.WebConsole.Tests;
 
 /// <summary>Writes docs/console/*.png (README, section Console): the main foundation pages as a person sees them.</summary>
 [Collection(Chromium.Collection)]
-public sealed class ScreenshotTests(Chromium chromium, SameOrigin site) : IClassFixture<SameOrigin>
+public sealed class ScreenshotTests(Chromium chromium, SameOriginSystem site) : IClassFixture<SameOriginSystem>
 {
     [Fact]
     public async Task Screenshots_of_the_main_pages_are_written_to_docs_console()

@@ -3,10 +3,15 @@ using Convergio.WebConsole.Tests.Infrastructure;
 
 namespace Convergio.WebConsole.Tests;
 
-/// <summary>The sign-in page against the real API, the console served by the API itself (same origin).</summary>
-[Collection(Chromium.Collection)]
-public sealed class SignInTests(Chromium chromium, SameOrigin site) : IClassFixture<SameOrigin>
+/// <summary>The sign-in page against the real API, in both topologies.</summary>
+public abstract class SignInTests(Chromium chromium, SharedSystem site)
 {
+    [Collection(Chromium.Collection)]
+    public sealed class SameOrigin(Chromium chromium, SameOriginSystem site) : SignInTests(chromium, site), IClassFixture<SameOriginSystem>;
+
+    [Collection(Chromium.Collection)]
+    public sealed class Split(Chromium chromium, SplitSystem site) : SignInTests(chromium, site), IClassFixture<SplitSystem>;
+
     [Fact]
     public async Task A_password_signs_in_and_the_home_page_shows_the_signed_in_user()
     {
@@ -29,7 +34,7 @@ public sealed class SignInTests(Chromium chromium, SameOrigin site) : IClassFixt
         await page.SignInWithPasswordAsync(user with { Password = "not-" + user.Password });
 
         await Expect(page.Locator("#password-form [role=alert]")).ToContainTextAsync("Invalid credentials");
-        Assert.Equal(401, (await page.Context.APIRequest.GetAsync("/api/v1/auth/me")).Status);
+        Assert.Equal(401, await Accounts.MeStatusAsync(page, site.Api));
     }
 
     [Fact]
@@ -112,7 +117,7 @@ public sealed class SignInTests(Chromium chromium, SameOrigin site) : IClassFixt
 
         await Expect(page).ToHaveURLAsync(new Uri(site.Address, "/sign-in").ToString());
         await Expect(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
-        Assert.Equal((int)HttpStatusCode.Unauthorized, (await page.Context.APIRequest.GetAsync("/api/v1/auth/me")).Status);
+        Assert.Equal((int)HttpStatusCode.Unauthorized, await Accounts.MeStatusAsync(page, site.Api));
     }
 
     private async Task<(string Secret, IReadOnlyList<string> RecoveryCodes)> EnableTotpAsync(TestUser user)

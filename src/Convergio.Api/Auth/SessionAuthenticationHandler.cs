@@ -16,7 +16,7 @@ namespace Convergio.Api.Auth;
 /// served from the <see cref="SessionCache"/> when it holds them (dropped on every change through
 /// <see cref="SessionInvalidation"/>), else read with one compiled query. The sliding
 /// <c>last_seen_at</c> is handed to the <see cref="LastSeenWriter"/> at most once a minute per
-/// session, which writes it in batches.
+/// session, which writes it in batches. The session is the request's <see cref="CachedSession"/> feature.
 /// A session still owing its second factor authenticates only on endpoints marked
 /// <see cref="PendingSecondFactor.AllowWithPendingSecondFactor{TBuilder}"/> (verify, logout); everywhere
 /// else it counts as no session at all, so no endpoint can forget to refuse it.
@@ -25,7 +25,6 @@ public sealed class SessionAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ConvergioDb db,
     AuthCookies cookies,
     IOptions<AuthOptions> authOptions,
     SessionCache cache,
@@ -45,7 +44,10 @@ public sealed class SessionAuthenticationHandler(
                 s.User.EmailVerifiedAt != null,
                 s.Method,
                 s.AuthenticatedAt,
-                s.SecondFactorPending))
+                s.SecondFactorPending,
+                // The profile GET /me answers with, so the page every client asks for first needs no query of its own.
+                new UserResponse(s.UserId, s.User.Email, s.User.FullName, s.User.Tier, s.User.EmailVerifiedAt != null,
+                    db.TotpCredentials.Any(t => t.UserId == s.UserId && t.ConfirmedAt != null))))
             .SingleOrDefault()));
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -74,6 +76,7 @@ public sealed class SessionAuthenticationHandler(
             session.LastSeenWritten = now;
             lastSeen.Record(session.Id, now);
         }
+        Context.Features.Set(session);
         var principal = new ClaimsPrincipal(new ClaimsIdentity(session.Claims, AuthNames.SessionScheme));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, AuthNames.SessionScheme));
     }
@@ -82,6 +85,8 @@ public sealed class SessionAuthenticationHandler(
     private async Task<CachedSession?> LoadAsync(SessionTokenHash hash, DateTime now)
     {
         var generation = cache.Generation;
+        // Asked for here, not injected: a request without a session, or with a cached one, builds no DbContext.
+        var db = Context.RequestServices.GetRequiredService<ConvergioDb>();
         if (await FindSession.For(db)(db, hash.ToArray(), now, Context.RequestAborted) is not { } row)
         {
             return null;
@@ -95,6 +100,7 @@ public sealed class SessionAuthenticationHandler(
             ExpiresAt = row.ExpiresAt,
             SecondFactorPending = row.SecondFactorPending,
             Claims = Claims(row),
+            Profile = row.Profile,
             LoadedAt = now,
             LastSeen = seen,
             LastSeenWritten = seen,
@@ -152,5 +158,6 @@ public sealed class SessionAuthenticationHandler(
         bool EmailVerified,
         string Method,
         DateTime AuthenticatedAt,
-        bool SecondFactorPending);
+        bool SecondFactorPending,
+        UserResponse Profile);
 }

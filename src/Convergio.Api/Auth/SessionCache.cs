@@ -50,6 +50,9 @@ public sealed class CachedSession
     /// <summary>The principal's claims (user, session, method, step-up clock, verified email, platform admin), copied into each request's identity.</summary>
     public required IReadOnlyList<System.Security.Claims.Claim> Claims { get; init; }
 
+    /// <summary>The user's profile as <c>GET /me</c> shows it; its every field changes through a tracked <see cref="User"/> or second-factor change, which drops the entry.</summary>
+    public required UserResponse Profile { get; init; }
+
     public required DateTime LoadedAt { get; init; }
 
     /// <summary>The last use of the session on this instance (or the database's, if later when loaded): the idle clock.</summary>

@@ -105,8 +105,7 @@ internal static class SignInEndpoints
         return TypedResults.NoContent();
     }
 
-    // Every page of a client asks for it: one compiled query, with the second-factor rule of
-    // SecondFactors.IsEnabledAsync inlined.
+    // A session's profile comes with it from the session cache; an API token's is read.
     private static readonly PerProviderQuery<Func<ConvergioDb, Guid, CancellationToken, Task<UserResponse?>>> FindMe = new(() =>
         EF.CompileAsyncQuery((ConvergioDb db, Guid userId, CancellationToken cancellationToken) => db.Users
             .Where(u => u.Id == userId)
@@ -116,7 +115,7 @@ internal static class SignInEndpoints
 
     internal static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> MeAsync(HttpContext http, ConvergioDb db, CancellationToken cancellationToken) =>
         // Null only when the account was deleted between authentication and this query.
-        await FindMe.For(db)(db, http.User.GetUserId(), cancellationToken) is { } me
+        (http.Features.Get<CachedSession>()?.Profile ?? await FindMe.For(db)(db, http.User.GetUserId(), cancellationToken)) is { } me
             ? TypedResults.Ok(me)
             : ApiProblems.Unauthorized("Sign in to use this endpoint.");
 

@@ -22,6 +22,10 @@ public static class DataExtensions
         return builder;
     }
 
+    // The options are built once, not per request (their building showed in request profiles); every
+    // interceptor is a singleton, so nothing scoped goes into them.
+    private const ServiceLifetime OptionsLifetime = ServiceLifetime.Singleton;
+
     /// <summary>
     /// Shared with the CLI. Features add EF Core interceptors by registering them as
     /// <see cref="IInterceptor"/> singletons.
@@ -34,7 +38,7 @@ public static class DataExtensions
             services.AddDbContext<ConvergioDb, PostgresConvergioDb>((sp, o) => o
                 .UseNpgsql(postgres, npgsql => npgsql.ExecutionStrategy(dependencies => new ConflictRetryStrategy(dependencies)))
                 .AddInterceptors(PostgresTlsPin.Instance)
-                .AddInterceptors(sp.GetServices<IInterceptor>()));
+                .AddInterceptors(sp.GetServices<IInterceptor>()), ServiceLifetime.Scoped, OptionsLifetime);
             return services;
         }
 
@@ -50,7 +54,7 @@ public static class DataExtensions
         services.AddDbContext<ConvergioDb, SqliteConvergioDb>((sp, o) => o
             .UseSqlite(connectionString)
             .AddInterceptors(SqlitePragmas.Instance)
-            .AddInterceptors(sp.GetServices<IInterceptor>()));
+            .AddInterceptors(sp.GetServices<IInterceptor>()), ServiceLifetime.Scoped, OptionsLifetime);
         return services;
     }
 

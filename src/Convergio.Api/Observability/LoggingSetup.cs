@@ -32,6 +32,8 @@ public static class LoggingSetup
             redaction.SetFallbackRedactor<ErasingRedactor>();
         });
         builder.Services.PostConfigure<LoggerFilterOptions>(HoldRawRequestCategoriesAtWarning);
+        builder.Services.AddSingleton<AccessLog>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AccessLog>());
         builder.Services.AddSingleton<IStartupFilter, AccessLog.StartupFilter>();
         if (builder.Environment.IsProduction())
         {

@@ -19,6 +19,7 @@ public sealed class SecurityMetrics
     private readonly Counter<long> _cspViolations;
     private readonly UpDownCounter<long> _activeSessions;
     private readonly Counter<long> _disclosureOverdue;
+    private readonly Counter<long> _accessLogDropped;
     private volatile bool _rateLimitFallbackActive;
 
     public SecurityMetrics(IMeterFactory meterFactory)
@@ -34,6 +35,7 @@ public sealed class SecurityMetrics
         meter.CreateObservableGauge("convergio.ratelimit.fallback_active", () => _rateLimitFallbackActive ? 1 : 0,
             description: "1 while Redis is unreachable and rate limits are counted per instance, else 0.");
         _disclosureOverdue = meter.CreateCounter<long>("convergio.disclosure.sla_overdue", description: "Vulnerability reports that missed an SLA deadline, by deadline (acknowledge, triage); each alerted once.");
+        _accessLogDropped = meter.CreateCounter<long>("convergio.access_log.dropped", description: "Access log lines dropped because the writer fell behind (the requests themselves were served).");
         _activeSessions = meter.CreateUpDownCounter<long>("convergio.sessions.active", description: "Sessions created minus sessions ended, since this instance started.");
     }
 
@@ -53,6 +55,8 @@ public sealed class SecurityMetrics
     public void RateLimitStoreReachable(bool reachable) => _rateLimitFallbackActive = !reachable;
 
     public void CsrfRejected(string reason) => _csrfRejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void AccessLogLineDropped() => _accessLogDropped.Add(1);
 
     public void CorsRejected() => _corsRejections.Add(1);
 

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Convergio.Api.Auth;
 using Convergio.Api.Tests.Infrastructure;
@@ -36,6 +38,36 @@ public sealed partial class SessionCacheTests
 
         Assert.True(afterFirst > 0);
         Assert.Equal(afterFirst, reads.Count);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Me_on_a_cached_session_reads_nothing_from_the_database(Db db)
+    {
+        var reads = new SessionReads(everyTable: true);
+        await using var factory = new ConvergioFactory(db).WithServices(s => s.AddSingleton<IInterceptor>(reads));
+        using var user = await factory.CreateSignedInUserAsync();
+        Assert.Equal(HttpStatusCode.OK, await MeStatusAsync(user.Browser));
+        var afterFirst = reads.Count;
+
+        Assert.Equal(HttpStatusCode.OK, await MeStatusAsync(user.Browser));
+
+        Assert.Equal(afterFirst, reads.Count);
+    }
+
+    [Fact]
+    public async Task A_name_saved_on_one_request_is_the_name_me_shows_on_the_next()
+    {
+        await using var factory = new ConvergioFactory();
+        using var user = await factory.CreateSignedInUserAsync();
+        Assert.Equal(HttpStatusCode.OK, await MeStatusAsync(user.Browser));
+
+        using var saved = await user.Browser.PatchJsonAsync(Me, new { fullName = "Grace Hopper" });
+        saved.EnsureSuccessStatusCode();
+
+        var me = await user.Browser.Client.GetFromJsonAsync<JsonElement>(Me, Cancel);
+        Assert.Equal("Grace Hopper", me.GetProperty("fullName").GetString());
     }
 
     [Fact]
@@ -84,7 +116,8 @@ public sealed partial class SessionCacheTests
     }
 
     /// <summary>Counts the commands that read the sessions table.</summary>
-    private sealed partial class SessionReads : DbCommandInterceptor
+    /// <summary>Counts the queries that read sessions (or, with <paramref name="everyTable"/>, any table).</summary>
+    private sealed partial class SessionReads(bool everyTable = false) : DbCommandInterceptor
     {
         private int _count;
 
@@ -93,7 +126,7 @@ public sealed partial class SessionCacheTests
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
             DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            if (FromSessions().IsMatch(command.CommandText))
+            if (everyTable || FromSessions().IsMatch(command.CommandText))
             {
                 Interlocked.Increment(ref _count);
             }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -24,11 +25,15 @@ public sealed class ApiHost : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
 
     private readonly TimeProvider? _time;
+    private readonly Socket? _listening;
 
+    /// <param name="listen">Kestrel's endpoint; loopback on a port the system picks when null.</param>
+    /// <param name="listening">A loopback socket bound beforehand (its port known before the API starts), instead of <paramref name="listen"/>.</param>
     /// <param name="time">A clock the test moves (<see cref="ShiftedClock"/>); the real one when null.</param>
-    public ApiHost(IDictionary<string, string?>? settings = null, Action<KestrelServerOptions>? listen = null, TimeProvider? time = null)
+    public ApiHost(IDictionary<string, string?>? settings = null, Action<KestrelServerOptions>? listen = null, TimeProvider? time = null, Socket? listening = null)
     {
         _time = time;
+        _listening = listening;
         _settings = new(StringComparer.OrdinalIgnoreCase)
         {
             ["Database:SqlitePath"] = Path.Combine(_directory, "convergio.db"),
@@ -48,10 +53,11 @@ public sealed class ApiHost : WebApplicationFactory<Program>
         {
             _settings[key] = value;
         }
-        UseKestrel(listen ?? (k => k.Listen(IPAddress.Loopback, 0)));
+        UseKestrel(listening is not null ? k => k.ListenHandle((ulong)listening.Handle) : listen ?? (k => k.Listen(IPAddress.Loopback, 0)));
         StartServer();
-        var bound = new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        Address = new UriBuilder(bound) { Host = "localhost" }.Uri;
+        Address = listening is not null
+            ? ConsoleSystem.AddressOf(listening)
+            : new UriBuilder(new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First())) { Host = "localhost" }.Uri;
     }
 
     /// <summary>Where the API (and the same-origin console) answers, e.g. http://localhost:41234/.</summary>
@@ -122,6 +128,7 @@ public sealed class ApiHost : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        _listening?.Dispose();
         try
         {
             Directory.Delete(_directory, recursive: true);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -23,16 +22,6 @@ public sealed class ConsoleSite : WebApplicationFactory<ConsoleOptions>
         StartServer();
     }
 
-    /// <summary>A listening loopback socket on a port the system picks, for a ConsoleSite started later.</summary>
-    public static Socket Listen(out Uri address)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        socket.Listen();
-        address = new Uri($"http://localhost:{((IPEndPoint)socket.LocalEndPoint!).Port}/");
-        return socket;
-    }
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -43,39 +32,5 @@ public sealed class ConsoleSite : WebApplicationFactory<ConsoleOptions>
     {
         await base.DisposeAsync();
         _socket.Dispose();
-    }
-}
-
-/// <summary>The split topology: the console on one localhost port, the API (console off, the console's origin allowlisted) on another.</summary>
-public sealed class SplitSystem : IAsyncDisposable
-{
-    private SplitSystem(ApiHost api, ConsoleSite site, Uri consoleAddress)
-    {
-        Api = api;
-        Site = site;
-        ConsoleAddress = consoleAddress;
-    }
-
-    public ApiHost Api { get; }
-
-    public ConsoleSite Site { get; }
-
-    public Uri ConsoleAddress { get; }
-
-    public static SplitSystem Start()
-    {
-        var socket = ConsoleSite.Listen(out var consoleAddress);
-        var api = new ApiHost(new Dictionary<string, string?>
-        {
-            ["Console:Enabled"] = "false",
-            ["CORS_ALLOWED_ORIGINS"] = consoleAddress.GetLeftPart(UriPartial.Authority),
-        });
-        return new SplitSystem(api, new ConsoleSite(socket, api.Origin), consoleAddress);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Site.DisposeAsync();
-        await Api.DisposeAsync();
     }
 }
