@@ -12,6 +12,28 @@ public abstract class AdminUsersTests(Chromium chromium, Topology topology) : Pa
     public sealed class Split(Chromium chromium) : AdminUsersTests(chromium, Topology.Split);
 
     [Fact]
+    public async Task The_navigation_leads_a_platform_administrator_to_the_admin_pages()
+    {
+        var (admin, secret) = await Accounts.PlatformAdminAsync(Api);
+        var page = await SignedInPageAsync(admin, secret);
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Uri(Site, "/admin/users").ToString());
+        await Expect(page.Locator("#users tbody tr")).Not.ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task The_navigation_shows_no_admin_link_to_other_users()
+    {
+        var page = await SignedInPageAsync(await TestUsers.RegisterAsync(Api));
+
+        var navigation = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+        await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Account" })).ToBeVisibleAsync();
+        await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task Finding_by_email_lists_the_matching_user_only()
     {
         var (admin, secret) = await Accounts.PlatformAdminAsync(Api);

@@ -1870,6 +1870,7 @@ export interface components {
             tier: string;
             emailVerified: boolean;
             mfaEnabled: boolean;
+            platformAdmin: boolean;
         };
         /** @enum {unknown} */
         UserVerificationRequirement: "required" | "preferred" | "discouraged" | null;

@@ -12,10 +12,11 @@ public sealed record ForgotPasswordRequest(string Email) : IAccountScopedRequest
 
 public sealed record ResetPasswordRequest(string Token, string NewPassword);
 
-public sealed record UserResponse(Guid Id, string Email, string? FullName, string Tier, bool EmailVerified, bool MfaEnabled)
+/// <param name="PlatformAdmin">Whether the user administers the platform (the console shows its admin pages); the API decides on every request.</param>
+public sealed record UserResponse(Guid Id, string Email, string? FullName, string Tier, bool EmailVerified, bool MfaEnabled, bool PlatformAdmin)
 {
     public static UserResponse From(User user, bool mfaEnabled = false) =>
-        new(user.Id, user.Email, user.FullName, user.Tier, user.EmailVerifiedAt is not null, mfaEnabled);
+        new(user.Id, user.Email, user.FullName, user.Tier, user.EmailVerifiedAt is not null, mfaEnabled, user.IsPlatformAdmin);
 }
 
 public sealed record CsrfResponse(string Token);

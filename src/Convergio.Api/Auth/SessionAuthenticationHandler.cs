@@ -47,7 +47,7 @@ public sealed class SessionAuthenticationHandler(
                 s.SecondFactorPending,
                 // The profile GET /me answers with, so the page every client asks for first needs no query of its own.
                 new UserResponse(s.UserId, s.User.Email, s.User.FullName, s.User.Tier, s.User.EmailVerifiedAt != null,
-                    db.TotpCredentials.Any(t => t.UserId == s.UserId && t.ConfirmedAt != null))))
+                    db.TotpCredentials.Any(t => t.UserId == s.UserId && t.ConfirmedAt != null), s.User.IsPlatformAdmin)))
             .SingleOrDefault()));
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()

@@ -110,7 +110,7 @@ internal static class SignInEndpoints
         EF.CompileAsyncQuery((ConvergioDb db, Guid userId, CancellationToken cancellationToken) => db.Users
             .Where(u => u.Id == userId)
             .Select(u => new UserResponse(u.Id, u.Email, u.FullName, u.Tier, u.EmailVerifiedAt != null,
-                db.TotpCredentials.Any(t => t.UserId == u.Id && t.ConfirmedAt != null)))
+                db.TotpCredentials.Any(t => t.UserId == u.Id && t.ConfirmedAt != null), u.IsPlatformAdmin))
             .SingleOrDefault()));
 
     internal static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> MeAsync(HttpContext http, ConvergioDb db, CancellationToken cancellationToken) =>

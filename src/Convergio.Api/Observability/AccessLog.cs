@@ -19,7 +19,7 @@ internal sealed partial class AccessLog(ILoggerFactory loggers, SecurityMetrics 
     public const string Category = "Convergio.Access";
 
     /// <summary>Lines waiting for the writer at most: a few seconds of a busy instance's traffic.</summary>
-    internal const int Capacity = 50_000;
+    internal int Capacity { get; init; } = 50_000;
 
     private readonly ILogger _logger = loggers.CreateLogger(Category);
     // Lock-free for the requests that write (one reader); bounded by _count, since a bounded channel takes a lock per write.
@@ -85,9 +85,14 @@ internal sealed partial class AccessLog(ILoggerFactory loggers, SecurityMetrics 
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: what the requests queued before it is still written.
-            Drain();
         }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // The writer has stopped: what the requests queued before is still written.
+        Drain();
     }
 
     private void Drain()

@@ -26,7 +26,7 @@ public sealed class RegisterTests
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
-        Assert.Equal(["id", "email", "fullName", "tier", "emailVerified", "mfaEnabled"], body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "email", "fullName", "tier", "emailVerified", "mfaEnabled", "platformAdmin"], body.EnumerateObject().Select(p => p.Name));
         Assert.Equal(email, body.GetProperty("email").GetString());
         Assert.Equal("Ada Lovelace", body.GetProperty("fullName").GetString());
         Assert.Equal("free", body.GetProperty("tier").GetString());

@@ -4,8 +4,9 @@ import { api, currentUser, refreshCsrf } from "./api.js";
 import { notify } from "./forms.js";
 
 const user = await currentUser();
+const shown = new Set(user ? ["signed-in", ...(user.platformAdmin ? ["platform-admin"] : [])] : ["signed-out"]);
 for (const item of document.querySelectorAll("[data-when]")) {
-  item.hidden = item.dataset.when !== (user ? "signed-in" : "signed-out");
+  item.hidden = !shown.has(item.dataset.when);
 }
 
 document.getElementById("sign-out")?.addEventListener("click", async () => {
