@@ -74,11 +74,13 @@ start_api() {
 }
 
 # run_wrk URL [COOKIE]: requests/s; fails on any non-2xx (a 401 or 429 would flatter the server).
+# SCRIPT names a wrk Lua script (the soak's pacing).
 run_wrk() {
   local url=$1 cookie=${2:-} out="$work/wrk.$RANDOM"
-  local header=()
-  [ -n "$cookie" ] && header=(-H "Cookie: $cookie")
-  wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-32}" -d"${DURATION:-10s}" "${header[@]}" "$url" >"$out"
+  local options=()
+  [ -n "$cookie" ] && options+=(-H "Cookie: $cookie")
+  [ -n "${SCRIPT:-}" ] && options+=(-s "$SCRIPT")
+  wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-32}" -d"${DURATION:-10s}" "${options[@]}" "$url" >"$out"
   if grep -q "Non-2xx" "$out"; then cat "$out" >&2; echo "some responses from $url were not 2xx" >&2; exit 1; fi
   awk '/^Requests\/sec/ {print $2}' "$out"
 }

@@ -20,7 +20,10 @@ work=$(mktemp -d)
 trap cleanup EXIT
 [ "$database" = postgres ] && extra=(ConnectionStrings__Redis="$(bench_redis)")
 seconds=${SOAK_SECONDS:-600}
-connections=16
+# Capacity is measured as in throughput.sh (32 connections). The paced load uses many connections:
+# wrk's per-connection wait is whole milliseconds and comes on top of each request's own time, so
+# with few connections one millisecond is a large share of the rate.
+connections=128
 build_api
 read -r port session < <(start_api soak "$database" "${extra[@]}")
 pid=$(cat "$work/soak.pid")
@@ -28,13 +31,21 @@ url="http://127.0.0.1:$port/api/v1/auth/me"
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; }
 
-DURATION=5s CONNECTIONS=$connections run_wrk "$url" "$session" >/dev/null
-capacity=$(DURATION=15s CONNECTIONS=$connections run_wrk "$url" "$session")
-# Each connection waits between requests so that all of them together ask for 70% of capacity.
-delay_ms=$(python3 -c "print(max(1, round($connections * 1000 / ($capacity * 0.7))))")
-cat >"$work/paced.lua" <<LUA
-function delay() return $delay_ms end
-LUA
+DURATION=5s run_wrk "$url" "$session" >/dev/null
+capacity=$(DURATION=15s run_wrk "$url" "$session")
+target=$(python3 -c "print($capacity * 0.7)")
+# The wait is calibrated: each 10 s trial gives the time a request takes at that rate (the cycle
+# minus the wait), and the next wait is the cycle that asks for the target less that time.
+delay_ms=$(python3 -c "print(max(1, round($connections * 1000 / $target)))")
+for _ in 1 2 3; do
+  echo "function delay() return $delay_ms end" >"$work/paced.lua"
+  trial=$(SCRIPT="$work/paced.lua" DURATION=10s CONNECTIONS=$connections run_wrk "$url" "$session")
+  delay_ms=$(python3 -c "
+cycle = $connections * 1000 / $trial
+request = max(0.0, cycle - $delay_ms)
+print(max(1, round($connections * 1000 / $target - request)))")
+done
+echo "function delay() return $delay_ms end" >"$work/paced.lua"
 
 wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/paced.lua" -H "Cookie: $session" "$url" >"$work/soak-wrk.txt" &
 load=$!
@@ -58,8 +69,7 @@ max=$(printf '%s\n' "${samples[@]}" | cut -d: -f2 | sort -n | tail -1)
 mkdir -p bench/results
 {
   echo "bench/soak.sh: GET /api/v1/auth/me for ${seconds} s at ~70% of capacity, $database, wrk -t2 -c$connections paced ${delay_ms} ms per connection, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "The machine is shared with other work (not a quiet machine)."
-  echo "capacity: $capacity req/s; soak: $achieved req/s ($(ratio "$achieved" "$capacity") of capacity)"
+  echo "capacity (wrk -t2 -c32): $capacity req/s; soak: $achieved req/s ($(ratio "$achieved" "$capacity") of capacity)"
   echo "errors: $non2xx non-2xx, $socket_errors socket errors  (target 0)"
   echo "RSS after warm-up $((warm / 1024)) MiB, at the end $((last / 1024)) MiB, max $((max / 1024)) MiB: end/warm $(ratio "$last" "$warm")  (target <= 1.10)"
   echo "samples (s:KiB): ${samples[*]}"
