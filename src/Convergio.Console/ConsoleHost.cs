@@ -1,4 +1,5 @@
 using Convergio.WebConsole.Edge;
+using Microsoft.Extensions.Options;
 
 namespace Convergio.WebConsole;
 
@@ -10,6 +11,9 @@ public static class ConsoleHost
 {
     /// <summary>Where the API listens in Development (src/Convergio.Api launch profile).</summary>
     public const string DevelopmentApiBaseUrl = "http://localhost:5080";
+
+    /// <summary>RFC 9116's address, on every origin; the API serves the file itself.</summary>
+    public const string SecurityTxtPath = "/.well-known/security.txt";
 
     public static async Task Main(string[] args) => await Build(args).RunAsync();
 
@@ -31,6 +35,11 @@ public static class ConsoleHost
         var app = builder.Build();
         app.UseConsoleHeaders();
         app.MapConsole();
+        // A researcher looks for security.txt on the origin they found; RFC 9116 (section 3) allows a
+        // redirect, and one copy (the API's, which its Canonical field names) cannot drift from another.
+        app.MapGet(SecurityTxtPath, (IOptions<ConsoleOptions> options) => TypedResults.Redirect(options.Value.ApiOrigin + SecurityTxtPath))
+            .AllowAnonymous()
+            .ExcludeFromDescription();
         return app;
     }
 }

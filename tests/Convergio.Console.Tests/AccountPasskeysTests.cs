@@ -2,7 +2,7 @@ using Convergio.WebConsole.Tests.Infrastructure;
 
 namespace Convergio.WebConsole.Tests;
 
-/// <summary>/account/passkeys and passkey sign-in through WebAuthn (Chromium's virtual authenticator): adding, naming, removing, signing in.</summary>
+/// <summary>/account/passkeys and passkey sign-in through WebAuthn (Chromium's virtual authenticator): adding, naming, renaming, removing, signing in.</summary>
 public abstract class AccountPasskeysTests(Chromium chromium, Topology topology) : PageTest(chromium, topology)
 {
     [Collection(Chromium.Collection)]
@@ -20,6 +20,36 @@ public abstract class AccountPasskeysTests(Chromium chromium, Topology topology)
 
         await Expect(page.Locator("#passkeys tbody tr", new() { HasText = "Work laptop" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Passkey Work laptop is added.");
+    }
+
+    [Fact]
+    public async Task A_renamed_passkey_is_listed_under_its_new_name()
+    {
+        var page = await PasskeyPageAsync();
+        await AddAsync(page, "Phone");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rename passkey Phone" }).ClickAsync();
+        await page.GetByLabel("New name for Phone").FillAsync("Old phone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The passkey is renamed Old phone.");
+        await Expect(page.Locator("#passkeys tbody tr").First).ToContainTextAsync("Old phone");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Remove passkey Old phone" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_blank_name_is_refused_next_to_the_field_and_the_passkey_keeps_its_name()
+    {
+        var page = await PasskeyPageAsync();
+        await AddAsync(page, "Tablet");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rename passkey Tablet" }).ClickAsync();
+        await page.GetByLabel("New name for Tablet").FillAsync("   ");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Expect(page.Locator("#passkeys form")).ToContainTextAsync("Name is required");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Rename passkey Tablet" })).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -61,4 +61,20 @@ public sealed class SplitTopologyTests(Chromium chromium, SplitSystem split) : I
         var creation = Assert.Single(creations);
         Assert.False(string.IsNullOrEmpty(await creation.HeaderValueAsync("x-csrf-token")));
     }
+
+    [Fact]
+    public async Task The_console_origin_sends_researchers_to_the_apis_security_txt()
+    {
+        var system = split.System;
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = system.Site };
+
+        using var redirect = await client.GetAsync(ConsoleHost.SecurityTxtPath, TestContext.Current.CancellationToken);
+        var location = redirect.Headers.Location!;
+        using var file = await client.GetAsync(location, TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.Equal(new Uri(system.Api.Origin + ConsoleHost.SecurityTxtPath), location);
+        Assert.Equal(System.Net.HttpStatusCode.OK, file.StatusCode);
+        Assert.Contains("Contact: mailto:", await file.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
 }

@@ -60,6 +60,7 @@ public static class ConvergioRoutes
         ("GET", "/api/v1/auth/passkeys"),
         ("POST", "/api/v1/auth/passkeys/register/options"),
         ("POST", "/api/v1/auth/passkeys/register/complete"),
+        ("PATCH", "/api/v1/auth/passkeys/{id}"),
         ("DELETE", "/api/v1/auth/passkeys/{id}"),
         ("GET", "/api/v1/auth/me/export"),
         ("DELETE", "/api/v1/auth/me"),

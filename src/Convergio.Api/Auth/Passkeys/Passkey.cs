@@ -45,6 +45,18 @@ public static class PasskeyNames
     public const int MaxLength = 100;
     public const string Default = "Passkey";
 
+    /// <summary>The name given when a passkey is added: optional there (the browser's prompt comes first), so cut to fit rather than refused.</summary>
     public static string Normalize(string? name) =>
         string.IsNullOrWhiteSpace(name) ? Default : name.Trim() is var trimmed && trimmed.Length > MaxLength ? trimmed[..MaxLength] : trimmed;
+
+    /// <summary>A new name for a passkey (already trimmed): required, at most <see cref="MaxLength"/> characters.</summary>
+    public static Dictionary<string, string[]> Validate(string name)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (name.Length is 0 or > MaxLength)
+        {
+            errors["name"] = [$"Name is required, at most {MaxLength} characters."];
+        }
+        return errors;
+    }
 }

@@ -28,6 +28,10 @@ public static class PasskeyEndpoints
         auth.MapGet("/passkeys", ListAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General)
             .WithName("listPasskeys").WithSummary("List my passkeys")
             .WithDescription("The signed-in user's passkeys.");
+        // A name only tells the owner's passkeys apart: no new way in, so no recent sign-in is asked for.
+        auth.MapPatch("/passkeys/{id:guid}", RenameAsync).RequireAuthorization().RequireRateLimiting(RateLimitPolicies.General)
+            .WithName("renamePasskey").WithSummary("Rename a passkey")
+            .WithDescription("Changes the name of one of the signed-in user's passkeys.");
 
         // Adding or removing a way to sign in is sensitive: recently (re)authenticated sessions only.
         var manage = auth.MapGroup("/passkeys")
@@ -133,6 +137,26 @@ public static class PasskeyEndpoints
         var userId = http.User.GetUserId();
         var passkeys = await db.Passkeys.AsNoTracking().Where(p => p.UserId == userId).OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
         return TypedResults.Ok(passkeys.Select(PasskeyResponse.From).ToList());
+    }
+
+    private static async Task<Results<Ok<PasskeyResponse>, ValidationProblem, ProblemHttpResult>> RenameAsync(
+        Guid id, PasskeyRenameRequest request, HttpContext http, ConvergioDb db, AuditLog audit, CancellationToken cancellationToken)
+    {
+        var name = request.Name?.Trim() ?? "";
+        if (PasskeyNames.Validate(name) is { Count: > 0 } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var userId = http.User.GetUserId();
+        var passkey = await db.Passkeys.SingleOrDefaultAsync(p => p.Id == id && p.UserId == userId, cancellationToken);
+        if (passkey is null)
+        {
+            return ApiProblems.NotFound("No such passkey.");
+        }
+        passkey.Name = name;
+        audit.Record(PasskeyAuditActions.Renamed, targetType: "passkey", targetId: id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(PasskeyResponse.From(passkey));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(

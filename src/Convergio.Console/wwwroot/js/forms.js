@@ -70,6 +70,25 @@ export function bindForm(form, submit, onSuccess) {
   }
 }
 
+/**
+ * Turns a table row's name into a small form: `cell` shows an input labelled `label` holding `name`,
+ * the row's `actions` are cleared; Save calls `save(newName)` (an `api()` result), then
+ * `onSaved(result)`; Cancel calls `cancel()` (which redraws the row).
+ */
+export function renameInPlace({ id, label, name, cell, actions, save, onSaved, cancel }) {
+  const form = el("form", { class: "inline-form", novalidate: true },
+    el("div", { role: "alert", class: "form-error" }),
+    el("div", { class: "field" },
+      el("label", { for: id, text: label }),
+      el("input", { id, name: "name", type: "text", value: name, maxlength: 100, required: true })),
+    el("button", { type: "submit", class: "button button-small", text: "Save" }),
+    el("button", { type: "button", class: "button button-secondary button-small", text: "Cancel", onclick: cancel }));
+  cell.replaceChildren(form);
+  actions.replaceChildren();
+  bindForm(form, (values) => save(values.name), onSaved);
+  form.elements.name.focus();
+}
+
 /** Shows an `api()` failure in `container`: field errors next to their inputs, the rest in its [role=alert]. */
 export function showProblem(container, result) {
   clearProblem(container);

@@ -203,4 +203,44 @@ public sealed class PasskeyTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SignInWithPasskeyAsync(authenticator)).StatusCode);
         Assert.Equal(1, await factory.WithDbAsync(d => d.AuditEvents.CountAsync(e => e.Action == "auth.passkey.removed" && e.ActorUserId == user.Id, Cancel)));
     }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task A_passkey_is_renamed_by_its_owner_only(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var user = await factory.CreateVerifiedUserAsync();
+        var other = await factory.CreateVerifiedUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        var id = await user.Browser.RegisterPasskeyAsync(authenticator, "Phone");
+
+        var foreign = await other.Browser.PatchJsonAsync($"/api/v1/auth/passkeys/{id}", new { name = "Mine now" });
+        var renamed = await user.Browser.PatchJsonAsync($"/api/v1/auth/passkeys/{id}", new { name = "  Old phone  " });
+
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal("Old phone", (await ReadJsonAsync(renamed)).GetProperty("name").GetString());
+        var list = await ReadJsonAsync(await user.Browser.GetAsync("/api/v1/auth/passkeys"));
+        Assert.Equal("Old phone", list.EnumerateArray().Single().GetProperty("name").GetString());
+        Assert.Equal(1, await factory.WithDbAsync(d => d.AuditEvents.CountAsync(e => e.Action == "auth.passkey.renamed" && e.ActorUserId == user.Id && e.TargetId == id.ToString(), Cancel)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData(null)]
+    [InlineData("101")]
+    public async Task A_passkey_name_that_is_blank_or_too_long_is_refused_and_the_old_name_kept(string? name)
+    {
+        await using var factory = new ConvergioFactory(Db.Sqlite);
+        var user = await factory.CreateVerifiedUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        var id = await user.Browser.RegisterPasskeyAsync(authenticator, "Phone");
+
+        var response = await user.Browser.PatchJsonAsync($"/api/v1/auth/passkeys/{id}", new { name = name == "101" ? new string('x', 101) : name });
+
+        await ProblemAssert.IsValidationProblemAsync(response, "name");
+        Assert.Equal("Phone", await factory.WithDbAsync(d => d.Passkeys.Where(p => p.Id == id).Select(p => p.Name).SingleAsync(Cancel)));
+    }
 }

@@ -1,5 +1,5 @@
 import { api, requireUser } from "../api.js";
-import { bindForm, el, notify, showProblem } from "../forms.js";
+import { bindForm, el, notify, renameInPlace, showProblem } from "../forms.js";
 import { fill, time } from "../lists.js";
 import { createCredential } from "../webauthn.js";
 
@@ -18,12 +18,21 @@ async function load() {
 }
 
 function row(passkey) {
-  return el("tr", {},
-    el("td", { text: passkey.name }),
-    el("td", {}, time(passkey.createdAt)),
-    el("td", {}, time(passkey.lastUsedAt)),
-    el("td", { text: passkey.isBackedUp ? "Yes" : "No" }),
-    el("td", {}, el("button", {
+  const nameCell = el("td", { text: passkey.name });
+  const actions = el("td", {},
+    el("button", {
+      type: "button", class: "button button-secondary button-small", text: "Rename", "aria-label": `Rename passkey ${passkey.name}`,
+      onclick: () => renameInPlace({
+        id: `rename-${passkey.id}`, label: `New name for ${passkey.name}`, name: passkey.name, cell: nameCell, actions,
+        save: (name) => api("PATCH", `/api/v1/auth/passkeys/${encodeURIComponent(passkey.id)}`, { name }),
+        onSaved: async (result) => {
+          notify(`The passkey is renamed ${result.data.name}.`);
+          await load();
+        },
+        cancel: () => load(),
+      }),
+    }),
+    el("button", {
       type: "button", class: "button button-secondary button-small", text: "Remove", "aria-label": `Remove passkey ${passkey.name}`,
       onclick: async () => {
         const result = await api("DELETE", `/api/v1/auth/passkeys/${encodeURIComponent(passkey.id)}`);
@@ -34,7 +43,9 @@ function row(passkey) {
         notify(`Passkey ${passkey.name} is removed.`);
         await load();
       },
-    })));
+    }));
+  return el("tr", {}, nameCell, el("td", {}, time(passkey.createdAt)), el("td", {}, time(passkey.lastUsedAt)),
+    el("td", { text: passkey.isBackedUp ? "Yes" : "No" }), actions);
 }
 
 bindForm(form, async (values) => {

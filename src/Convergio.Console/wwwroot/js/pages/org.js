@@ -1,5 +1,5 @@
 import { api, requireUser } from "../api.js";
-import { bindForm, el, notify, showProblem } from "../forms.js";
+import { bindForm, el, notify, renameInPlace, showProblem } from "../forms.js";
 import { fill, time } from "../lists.js";
 
 const me = await requireUser();
@@ -131,23 +131,16 @@ function projectRow(project) {
   return el("tr", {}, nameCell, el("td", { text: project.description ?? "" }), el("td", {}, time(project.updatedAt)), actions);
 }
 
-/** Turns the row's name into a small form; saving renames the project, Cancel puts the row back. */
 function rename(project, nameCell, actions) {
-  const id = `rename-${project.id}`;
-  const form = el("form", { class: "inline-form", novalidate: true },
-    el("div", { role: "alert", class: "form-error" }),
-    el("div", { class: "field" },
-      el("label", { for: id, text: `New name for ${project.name}` }),
-      el("input", { id, name: "name", type: "text", value: project.name, maxlength: 100, required: true })),
-    el("button", { type: "submit", class: "button button-small", text: "Save" }),
-    el("button", { type: "button", class: "button button-secondary button-small", text: "Cancel", onclick: () => loadProjects() }));
-  nameCell.replaceChildren(form);
-  actions.replaceChildren();
-  bindForm(form, (values) => api("PATCH", `${base}/projects/${encodeURIComponent(project.id)}`, { name: values.name }), async (result) => {
-    notify(`The project is renamed ${result.data.name}.`);
-    await loadProjects();
+  renameInPlace({
+    id: `rename-${project.id}`, label: `New name for ${project.name}`, name: project.name, cell: nameCell, actions,
+    save: (name) => api("PATCH", `${base}/projects/${encodeURIComponent(project.id)}`, { name }),
+    onSaved: async (result) => {
+      notify(`The project is renamed ${result.data.name}.`);
+      await loadProjects();
+    },
+    cancel: () => loadProjects(),
   });
-  form.elements.name.focus();
 }
 
 async function deleteProject(project) {
