@@ -25,6 +25,7 @@ public static class ProblemDetailsSetup
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddExceptionHandler<ServiceBusyHandler>();
+        builder.Services.AddExceptionHandler<ConcurrentChangeHandler>();
         builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return builder;

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Convergio.Api.Auth;
+using Convergio.Api.Auth.Passkeys;
 using Convergio.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using static Convergio.Api.Tests.Infrastructure.TestSecondFactor;
 
 namespace Convergio.Api.Tests.Auth.Passkeys;
@@ -242,5 +245,55 @@ public sealed class PasskeyTests
 
         await ProblemAssert.IsValidationProblemAsync(response, "name");
         Assert.Equal("Phone", await factory.WithDbAsync(d => d.Passkeys.Where(p => p.Id == id).Select(p => p.Name).SingleAsync(Cancel)));
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Parallel_renames_of_one_passkey_all_succeed_and_one_name_stays(Db db)
+    {
+        await using var factory = new ConvergioFactory(db);
+        var user = await factory.CreateVerifiedUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        var id = await user.Browser.RegisterPasskeyAsync(authenticator, "Phone");
+        var names = Enumerable.Range(0, 8).Select(i => $"Name {i}").ToArray();
+
+        var responses = await Task.WhenAll(names.Select(name => user.Browser.PatchJsonAsync($"/api/v1/auth/passkeys/{id}", new { name })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Contains(await factory.WithDbAsync(d => d.Passkeys.Where(p => p.Id == id).Select(p => p.Name).SingleAsync(Cancel)), names);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task A_rename_that_loses_a_race_with_removal_is_a_409_and_saves_nothing(Db db)
+    {
+        var removal = new RemovedBeforeSave();
+        await using var factory = new ConvergioFactory(db).WithServices(s => s.AddSingleton<IInterceptor>(removal));
+        var user = await factory.CreateVerifiedUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        var id = await user.Browser.RegisterPasskeyAsync(authenticator, "Phone");
+
+        var response = await user.Browser.PatchJsonAsync($"/api/v1/auth/passkeys/{id}", new { name = "Old phone" });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict);
+        Assert.False(await factory.WithDbAsync(d => d.Passkeys.AnyAsync(p => p.Id == id, Cancel)));
+        Assert.False(await factory.WithDbAsync(d => d.AuditEvents.AnyAsync(e => e.Action == "auth.passkey.renamed", Cancel)));
+    }
+
+    /// <summary>Removes a passkey being renamed just before the rename is saved, as a removal in another request would.</summary>
+    private sealed class RemovedBeforeSave : SaveChangesInterceptor
+    {
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            foreach (var renamed in eventData.Context!.ChangeTracker.Entries<Passkey>().Where(e => e.State == EntityState.Modified).ToList())
+            {
+                var id = renamed.Entity.Id;
+                await eventData.Context.Set<Passkey>().Where(p => p.Id == id).ExecuteDeleteAsync(cancellationToken);
+            }
+            return result;
+        }
     }
 }
