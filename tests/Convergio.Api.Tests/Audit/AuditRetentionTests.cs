@@ -92,15 +92,8 @@ public sealed class AuditRetentionTests
 
     private static async Task<List<AuditEvent>> WaitForCheckpointAsync(ConvergioFactory factory)
     {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var events = await AuditTrail.AllAsync(factory);
-            if (events.Any(e => e.Action == AuditRetention.CheckpointAction))
-            {
-                return events;
-            }
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-        throw new TimeoutException("The retention job did not run.");
+        var events = await Eventually.ReadAsync(() => AuditTrail.AllAsync(factory), all => all.Any(e => e.Action == AuditRetention.CheckpointAction));
+        Assert.True(events.Any(e => e.Action == AuditRetention.CheckpointAction), "The retention job did not run.");
+        return events;
     }
 }

@@ -5,7 +5,10 @@ namespace Convergio.Api.Tests.Infrastructure;
 /// <summary>Reads the .eml files the outbox sender writes in tests.</summary>
 public static class MailPickup
 {
-    /// <summary>The first message to <paramref name="recipient"/>, as written, waiting up to ten seconds for the sender.</summary>
+    // The outbox sends in the background; a busy CI machine can be slow to get to it.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first message to <paramref name="recipient"/>, as written, waiting up to thirty seconds for the sender.</summary>
     public static async Task<string> WaitForAsync(string directory, string recipient) => (await FindAsync(directory, recipient, "")).Raw;
 
     /// <summary>The first message to <paramref name="recipient"/> whose body contains <paramref name="containing"/>, as written.</summary>
@@ -26,7 +29,8 @@ public static class MailPickup
 
     private static async Task<(string Path, string Raw, string Body)> FindAsync(string directory, string recipient, string containing)
     {
-        for (var attempt = 0; attempt < 100; attempt++)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < Patience)
         {
             if (Directory.Exists(directory))
             {
@@ -43,6 +47,6 @@ public static class MailPickup
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"No mail to {recipient} arrived in {directory}.");
+        throw new TimeoutException($"No mail to {recipient} arrived in {directory} within {Patience.TotalSeconds} s.");
     }
 }

@@ -35,11 +35,7 @@ public sealed class AccessLogTests : IDisposable
         await log.StartAsync(TestContext.Current.CancellationToken);
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (Written() < 2 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20, TestContext.Current.CancellationToken);
-            }
+            await Eventually.ReadAsync(() => Task.FromResult(Written()), written => written >= 2);
         }
         finally
         {

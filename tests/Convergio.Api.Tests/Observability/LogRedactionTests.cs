@@ -14,19 +14,10 @@ public sealed class LogRedactionTests
             $"{string.Join(' ', r.Scopes.Select(s => s?.ToString()))} {r.Exception}"));
 
     /// <summary>The access lines once they are <paramref name="complete"/> (a background writer writes them after the responses).</summary>
-    private static async Task<IReadOnlyList<FakeLogRecord>> AccessLinesAsync(ConvergioFactory factory, Func<IReadOnlyList<FakeLogRecord>, bool> complete)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var lines = factory.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Category == AccessLog.Category).ToList();
-            if (complete(lines) || DateTime.UtcNow > deadline)
-            {
-                return lines;
-            }
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task<IReadOnlyList<FakeLogRecord>> AccessLinesAsync(ConvergioFactory factory, Func<IReadOnlyList<FakeLogRecord>, bool> complete) =>
+        Eventually.ReadAsync<IReadOnlyList<FakeLogRecord>>(
+            () => Task.FromResult<IReadOnlyList<FakeLogRecord>>(factory.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Category == AccessLog.Category).ToList()),
+            complete);
 
     private static TestBrowser BrowserWithAgent(ConvergioFactory factory, string agent)
     {
