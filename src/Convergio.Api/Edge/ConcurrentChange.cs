@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Convergio.Api.Edge;
@@ -19,16 +18,7 @@ internal sealed class ConcurrentChangeHandler(IProblemDetailsService problems, I
             return false;
         }
         logger.LogInformation("A concurrent change won the race; answered 409");
-        httpContext.Response.StatusCode = StatusCodes.Status409Conflict;
-        return await problems.TryWriteAsync(new()
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "Conflict",
-                Detail = "Another request changed or removed this resource meanwhile; nothing was saved. Reload it and try again.",
-            },
-        });
+        return await problems.AnswerAsync(httpContext, StatusCodes.Status409Conflict, "Conflict",
+            "Another request changed or removed this resource meanwhile; nothing was saved. Reload it and try again.");
     }
 }

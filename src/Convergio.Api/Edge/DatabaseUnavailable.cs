@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -26,18 +25,9 @@ internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problems
             return false;
         }
         logger.LogWarning(exception, "Database unavailable; answered 503");
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return await problems.TryWriteAsync(new()
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service Unavailable",
-                Detail = "The service cannot reach its database right now; retry after the time in Retry-After.",
-            },
-        });
+        return await problems.AnswerAsync(httpContext, StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
+            "The service cannot reach its database right now; retry after the time in Retry-After.");
     }
 
     /// <summary>Anywhere in the chain of causes: EF wraps provider errors (DbUpdateException, RetryLimitExceededException, InvalidOperationException).</summary>

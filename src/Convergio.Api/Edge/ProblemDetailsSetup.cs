@@ -51,6 +51,18 @@ public static class ProblemDetailsSetup
         public ValueTask WriteAsync(ProblemDetailsContext context) => framework.WriteAsync(context);
     }
 
+    /// <summary>Sets the response's status and writes the problem+json body: how every exception handler here answers.</summary>
+    internal static ValueTask<bool> AnswerAsync(this IProblemDetailsService problems, HttpContext httpContext, int status, string title, string detail, Exception? exception = null)
+    {
+        httpContext.Response.StatusCode = status;
+        return problems.TryWriteAsync(new()
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+
     /// <summary>The exception handler and status-code pages, so even an empty 404/405/415 gets a body.</summary>
     public static IApplicationBuilder UseProblemDetailsEverywhere(this IApplicationBuilder app)
     {
@@ -69,7 +81,6 @@ public static class ProblemDetailsSetup
                 return false;
             }
 
-            httpContext.Response.StatusCode = bad.StatusCode;
             var detail = bad.StatusCode switch
             {
                 StatusCodes.Status413PayloadTooLarge => "The request body is larger than this endpoint accepts.",
@@ -77,17 +88,7 @@ public static class ProblemDetailsSetup
                 _ when bad.InnerException is System.Text.Json.JsonException => "The request body is not valid JSON for this endpoint.",
                 _ => "The request could not be read.",
             };
-            return await problems.TryWriteAsync(new()
-            {
-                HttpContext = httpContext,
-                Exception = exception,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = bad.StatusCode,
-                    Title = ReasonPhrases(bad.StatusCode),
-                    Detail = detail,
-                },
-            });
+            return await problems.AnswerAsync(httpContext, bad.StatusCode, ReasonPhrases(bad.StatusCode), detail, exception);
         }
 
         private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
@@ -98,19 +99,10 @@ public static class ProblemDetailsSetup
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
             logger.LogError(exception, "Unhandled exception");
-            httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            return await problems.TryWriteAsync(new()
-            {
-                HttpContext = httpContext,
+            return await problems.AnswerAsync(httpContext, StatusCodes.Status500InternalServerError,
+                "An unexpected error occurred.", "The error has been logged; quote the traceId when reporting it.",
                 // Without the exception the writer adds no stack trace, whatever the environment.
-                Exception = environment.IsDevelopment() ? exception : null,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status500InternalServerError,
-                    Title = "An unexpected error occurred.",
-                    Detail = "The error has been logged; quote the traceId when reporting it.",
-                },
-            });
+                environment.IsDevelopment() ? exception : null);
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Convergio.Api.Edge;
 
@@ -23,17 +22,7 @@ internal sealed class ServiceBusyHandler(IProblemDetailsService problems, ILogge
             return false;
         }
         logger.LogWarning("Service busy; answered 503: {Reason}", busy.Message);
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RateLimitHeaders.Seconds(busy.RetryAfter).ToString(CultureInfo.InvariantCulture);
-        return await problems.TryWriteAsync(new()
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service Unavailable",
-                Detail = busy.Message,
-            },
-        });
+        return await problems.AnswerAsync(httpContext, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", busy.Message);
     }
 }
